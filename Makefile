@@ -1,0 +1,40 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DANGJIAN_HOME ?= $(CURDIR)/var
+
+.PHONY: demo test install install-test lint browser-test clean
+
+$(BIN)/dangjian: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/dangjian
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(BIN)/dangjian
+install-test: $(VENV)/.test-deps
+
+## Create the venv, migrate, load the demo county if empty, serve on 127.0.0.1:$(PORT).
+demo: $(BIN)/dangjian
+	$(BIN)/dangjian migrate --noinput -v0
+	$(BIN)/dangjian demo-data --if-empty
+	$(BIN)/dangjian collectstatic --noinput -v0
+	$(BIN)/dangjian demo-accounts
+	$(BIN)/dangjian serve --port $(PORT)
+
+## Install test dependencies and run every test (DATABASE_URL picks the database).
+test: $(VENV)/.test-deps
+	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m "not browser"
+	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m browser
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy dangjian
+
+clean:
+	rm -rf $(VENV) var test-artifacts

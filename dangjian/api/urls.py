@@ -1,0 +1,5 @@
+from django.urls import path
+
+from dangjian.api.main import api
+
+urlpatterns = [path("", api.urls)]

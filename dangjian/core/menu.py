@@ -1,0 +1,59 @@
+"""The left menu, by module. Modules add their entries to MENU; each entry names the
+permission that makes it appear (the pages themselves check scope again)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from dangjian.org.scope import Perm, has_perm
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    perm: Perm
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    entries: tuple[Entry, ...] = field(default_factory=tuple)
+
+
+MENU: list[Section] = [
+    Section("工作台", (Entry("我的待办", "core:workbench", Perm.SELF_VIEW),
+                    Entry("通知", "core:notifications", Perm.SELF_VIEW))),
+    Section("组织机构", (
+        Entry("组织架构", "org:tree", Perm.ORG_VIEW),
+        Entry("人员", "org:person_list", Perm.ORG_VIEW),
+        Entry("职务任职", "org:post_list", Perm.ORG_VIEW),
+        Entry("Excel导入", "org:import", Perm.ORG_EDIT),
+    )),
+    Section("系统", (
+        Entry("账号与授权", "accounts:user_list", Perm.ACCOUNT_MANAGE),
+        Entry("变更留痕", "trail:change_list", Perm.TRACE_VIEW),
+        Entry("年度", "core:years", Perm.ORG_STRUCTURE),
+    )),
+]
+
+
+def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    path = request.path
+    sections = []
+    for section in MENU:
+        entries = []
+        for e in section.entries:
+            if not has_perm(user, e.perm):
+                continue
+            url = reverse(e.url_name)
+            entries.append({"label": e.label, "url": url,
+                            "active": path == url or (url != "/" and path.startswith(url))})
+        if entries:
+            sections.append({"label": section.label, "entries": entries})
+    return sections

@@ -1,0 +1,27 @@
+"""Every write to the registry: scope-checked, validated, atomic, traced."""
+
+from dangjian.org.services.bodies import (
+    body_create,
+    body_dissolve,
+    body_merge,
+    body_move,
+    body_rename,
+    body_update,
+)
+from dangjian.org.services.people import person_create, person_leave, person_update
+from dangjian.org.services.posts import post_assign, post_end, post_update
+
+__all__ = [
+    "body_create",
+    "body_dissolve",
+    "body_merge",
+    "body_move",
+    "body_rename",
+    "body_update",
+    "person_create",
+    "person_leave",
+    "person_update",
+    "post_assign",
+    "post_end",
+    "post_update",
+]

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangjian.org.idcard import birth_date_from, id_number_problem
+from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
+from dangjian.org.scope import Perm, require_body
+from dangjian.trail.changes import change_record, diff, snapshot
+
+PERSON_FIELDS = (
+    "name", "gender", "birth_date", "id_number", "education", "major", "job_title", "rank",
+    "political_status", "party_join_date", "unit", "branch", "is_reserve_cadre",
+    "is_party_cadre", "cadre_type", "phone",
+)
+
+
+def _validate(person: Person) -> None:
+    errors: dict[str, str] = {}
+    if person.id_number:
+        person.id_number = person.id_number.strip().upper()
+        problem = id_number_problem(person.id_number)
+        if problem:
+            errors["id_number"] = problem
+        elif person.birth_date is None:
+            person.birth_date = birth_date_from(person.id_number)
+        elif person.birth_date != birth_date_from(person.id_number):
+            errors["birth_date"] = "出生日期与身份证号不一致"
+    else:
+        person.id_number = None
+    unit: Body | None = getattr(person, "unit", None) if person.unit_id else None
+    if unit is not None and unit.kind not in UNIT_KINDS:
+        errors["unit"] = "所在单位应为部门（单位）"
+    if unit is not None and not unit.is_active:
+        errors["unit"] = f"“{unit.name}”已撤销"
+    branch = person.branch if person.branch_id else None
+    if branch is not None:
+        if branch.kind not in PARTY_ORG_KINDS:
+            errors["branch"] = "所在党组织应为机关党委、党总支或党支部"
+        elif not branch.is_active:
+            errors["branch"] = f"“{branch.name}”已撤销"
+    is_member = person.political_status in {PoliticalStatus.MEMBER, PoliticalStatus.PROBATIONARY}
+    if is_member and branch is None:
+        errors["branch"] = "党员须填写所在党组织"
+    if not is_member and person.party_join_date:
+        errors["party_join_date"] = "非党员不应填写入党日期"
+    if person.party_join_date and person.birth_date and person.party_join_date <= person.birth_date:
+        errors["party_join_date"] = "入党日期应晚于出生日期"
+    if person.is_party_cadre and not person.cadre_type:
+        errors["cadre_type"] = "党务干部须注明专职或兼职"
+    if not person.is_party_cadre:
+        person.cadre_type = ""
+    if errors:
+        raise ValidationError(errors)
+    person.full_clean()
+
+
+def _require_placement(actor: Any, person: Person) -> None:
+    """The actor must be able to edit where the person sits (their branch, else their unit)."""
+    require_body(actor, Perm.ORG_EDIT, person.branch if person.branch_id else person.unit)
+
+
+@transaction.atomic
+def person_create(*, actor: Any, check_scope: bool = True, **fields: Any) -> Person:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    person = Person(**fields)
+    _validate(person)
+    if check_scope:
+        _require_placement(actor, person)
+    person.save()
+    change_record(actor=actor, action="create", obj=person, after=_traced(person))
+    return person
+
+
+def _traced(person: Person) -> dict[str, Any]:
+    data = snapshot(person)
+    if person.id_number:  # the trace is read widely: keep the number masked there too
+        data["身份证号"] = person.id_number_masked
+    return data
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    _require_placement(actor, person)  # where they are now
+    before = _traced(person)
+    for key, value in fields.items():
+        setattr(person, key, value)
+    _validate(person)
+    _require_placement(actor, person)  # and where they go
+    person.save()
+    b, a = diff(before, _traced(person))
+    if a:
+        change_record(actor=actor, action="update", obj=person, before=b, after=a)
+    return person
+
+
+@transaction.atomic
+def person_leave(*, actor: Any, person: Person, on: dt.date, reason: str = "") -> Person:
+    """A person leaves the county's organs: their current posts end on the same day."""
+    _require_placement(actor, person)
+    if person.left_on:
+        raise ValidationError("该人员已调离")
+    person.left_on = on
+    person.save(update_fields=["left_on", "updated_at"])
+    person.posts.filter(end__isnull=True).update(end=on, end_reason=reason or "调离")
+    change_record(actor=actor, action="end", obj=person, after={"调离日期": on, "原因": reason})
+    return person

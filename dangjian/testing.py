@@ -1,0 +1,120 @@
+"""A small county for tests: real rows through the real services, one user per demo role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dangjian.accounts.models import User
+from dangjian.accounts.services import role_grant, user_create
+from dangjian.org.idcard import make_id_number
+from dangjian.org.models import Body, BodyKind, Gender, Person, PoliticalStatus, PostKind, Role
+from dangjian.org.services import body_create, person_create, post_assign
+
+START = dt.date(2020, 1, 1)
+PASSWORD = "Dangjian-test-2026"
+
+
+@dataclass
+class Dept:
+    unit: Body
+    leading_group: Body
+    committee: Body
+    branches: list[Body]
+    discipline: Body
+    people: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class County:
+    root: Body
+    org_dept: Body
+    work_committee: Body
+    discipline_commission: Body
+    civilization_office: Body
+    depts: list[Dept]
+    users: dict[str, User]
+
+    def user(self, role: str) -> User:
+        return self.users[role]
+
+
+_serial = 0
+
+
+def make_person(unit: Body, branch: Body | None, name: str, **extra: Any) -> Person:
+    global _serial
+    _serial += 1
+    birth = dt.date(1970 + _serial % 30, 1 + _serial % 12, 1 + _serial % 28)
+    fields: dict[str, Any] = {
+        "name": name,
+        "gender": Gender.FEMALE if _serial % 2 else Gender.MALE,
+        "birth_date": birth,
+        "id_number": make_id_number("410100", birth, _serial),
+        "unit": unit,
+        "branch": branch,
+        "political_status": PoliticalStatus.MEMBER if branch else PoliticalStatus.MASSES,
+        "party_join_date": dt.date(birth.year + 25, 7, 1) if branch else None,
+    }
+    fields.update(extra)
+    return person_create(actor=None, check_scope=False, **fields)
+
+
+def _body(name: str, kind: str, parent: Body | None) -> Body:
+    return body_create(actor=None, name=name, kind=kind, parent=parent, valid_from=START,
+                       check_scope=False)
+
+
+def _dept(root: Body, name: str, n_branches: int = 2) -> Dept:
+    unit = _body(name, BodyKind.UNIT, root)
+    lg = _body(f"中共{name}党组", BodyKind.LEADING_GROUP, unit)
+    committee = _body(f"中共{name}机关委员会", BodyKind.ORGAN_COMMITTEE, unit)
+    branches = [
+        _body(f"{name}第{i + 1}党支部", BodyKind.BRANCH, committee) for i in range(n_branches)
+    ]
+    disc = _body(f"{name}机关纪委", BodyKind.ORGAN_DISCIPLINE, unit)
+    dept = Dept(unit, lg, committee, branches, disc)
+    for i, branch in enumerate(branches):
+        for j in range(3):
+            dept.people.append(make_person(unit, branch, f"{name[:2]}{i}{j}号"))
+    return dept
+
+
+def build_county(n_depts: int = 2) -> County:
+    root = _body("中共示范县委员会", BodyKind.COUNTY_COMMITTEE, None)
+    org_dept = _body("中共示范县委组织部", BodyKind.ORGANIZATION_DEPT, root)
+    wc = _body("中共示范县直属机关工作委员会", BodyKind.WORK_COMMITTEE, root)
+    dc = _body("中共示范县纪律检查委员会", BodyKind.DISCIPLINE_COMMISSION, root)
+    co = _body("示范县精神文明建设委员会办公室", BodyKind.CIVILIZATION_OFFICE, root)
+    depts = [_dept(root, name) for name in ["县教育局", "县财政局", "县民政局", "县交通局"][:n_depts]]
+    a = depts[0]
+    secretary, branch_sec, disc_member, member = a.people[0], a.people[1], a.people[4], a.people[2]
+    post_assign(actor=None, person=secretary, body=a.leading_group,
+                kind=PostKind.LEADING_GROUP_SECRETARY, start=START, check_scope=False)
+    post_assign(actor=None, person=branch_sec, body=a.branches[0],
+                kind=PostKind.ORG_SECRETARY, start=START, check_scope=False)
+    post_assign(actor=None, person=disc_member, body=a.discipline,
+                kind=PostKind.DISCIPLINE_MEMBER, start=START, check_scope=False)
+
+    def account(role: str, body: Body, person: Person | None = None,
+                recursive: bool = True) -> User:
+        user = user_create(actor=None, username=f"t_{role}", password=PASSWORD,
+                           full_name=f"测试{Role(role).label}", person=person,
+                           check_scope=False)
+        role_grant(actor=None, user=user, role=role, body=body, recursive=recursive,
+                   check_scope=False)
+        return user
+
+    users = {
+        Role.WORK_COMMITTEE_ADMIN: account(Role.WORK_COMMITTEE_ADMIN, root),
+        Role.ORGANIZATION_DEPT: account(Role.ORGANIZATION_DEPT, root),
+        Role.COUNTY_COMMITTEE: account(Role.COUNTY_COMMITTEE, root),
+        Role.DISCIPLINE_COMMISSION: account(Role.DISCIPLINE_COMMISSION, root),
+        Role.CIVILIZATION_OFFICE: account(Role.CIVILIZATION_OFFICE, root),
+        Role.LEADING_GROUP_SECRETARY: account(Role.LEADING_GROUP_SECRETARY, a.unit, secretary),
+        Role.ORG_SECRETARY: account(Role.ORG_SECRETARY, a.branches[0], branch_sec),
+        Role.DISCIPLINE_MEMBER: account(Role.DISCIPLINE_MEMBER, a.unit, disc_member),
+        Role.MEMBER: account(Role.MEMBER, a.branches[0], member, recursive=False),
+    }
+    return County(root, org_dept, wc, dc, co, depts, {str(k): v for k, v in users.items()})

@@ -1,0 +1,84 @@
+"""The change trace (R0.7): who changed what, when, before/after — as entries on the trail.
+
+A model says where it sits in the tree through `trail_scope_path()`; the trace is read
+through the scope gate by that path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from dangjian.trail.models import TrailEntry
+from dangjian.trail.services import trail_append
+
+CHANGES_CHAIN = "changes"
+_SKIP = {"id", "created_at", "updated_at", "path", "depth", "password", "last_login"}
+
+ACTION_LABELS = {
+    "create": "新增",
+    "update": "修改",
+    "end": "终止",
+    "rename": "更名",
+    "move": "调整隶属",
+    "merge": "合并",
+    "dissolve": "撤销",
+    "attach": "上传佐证",
+    "detach": "移除佐证",
+    "grant": "授权",
+    "revoke": "撤销授权",
+    "import": "导入",
+    "login_locked": "登录锁定",
+}
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The object's field values by verbose name; choices and foreign keys as their labels."""
+    out: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in _SKIP or (fields is not None and field.name not in fields):
+            continue
+        label = str(field.verbose_name)
+        if field.is_relation:
+            related = getattr(obj, field.name)
+            out[label] = str(related) if related is not None else None
+        elif getattr(field, "choices", None):
+            value = getattr(obj, field.attname)
+            out[label] = dict(field.flatchoices).get(value, value) if value not in ("", None) else ""
+        else:
+            out[label] = getattr(obj, field.attname)
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def scope_path_of(obj: models.Model) -> str:
+    method = getattr(obj, "trail_scope_path", None)
+    return method() if callable(method) else ""
+
+
+def change_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> TrailEntry:
+    return trail_append(
+        chain=CHANGES_CHAIN,
+        actor=actor,
+        action=action,
+        subject_type=obj._meta.label_lower,
+        subject_id=obj.pk,
+        subject_label=str(obj),
+        scope_path=scope_path_of(obj),
+        before=before,
+        after=after,
+        note=note,
+    )

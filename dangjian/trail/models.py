@@ -1,0 +1,51 @@
+"""Append-only, hash-chained records (SM3). Corrections are new entries, never edits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ChainHead(models.Model):
+    """The latest entry of one chain: serialises appends and lets truncation be detected."""
+
+    chain = models.CharField(max_length=100, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    digest = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq}"
+
+
+class TrailEntry(models.Model):
+    chain = models.CharField(max_length=100, db_index=True)
+    seq = models.BigIntegerField()
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=40)
+    subject_type = models.CharField("对象类型", max_length=60)
+    subject_id = models.CharField(max_length=40)
+    subject_label = models.CharField("对象", max_length=200)
+    # Where the subject sits in the tree, so the trail itself is scoped.
+    scope_path = models.CharField(max_length=255, db_index=True, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    prev_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "留痕记录"
+        verbose_name_plural = "留痕记录"
+        ordering = ["chain", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="trail_chain_seq_unique"),
+        ]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.action} {self.subject_label}"

@@ -1,0 +1,124 @@
+"""The trail engine's service API: append, verify.
+
+Each entry's digest is SM3 over the previous digest and a canonical serialisation of the entry,
+so changing or removing any entry (even directly in the database) breaks every digest after it;
+the chain head row catches removal of the newest entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.trail.models import ChainHead, TrailEntry
+
+GENESIS = "0" * 64
+
+
+def sm3_hex(data: bytes) -> str:
+    return hashlib.new("sm3", data).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _canonical(entry: TrailEntry) -> bytes:
+    at = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    payload = [
+        entry.chain, entry.seq, at, entry.actor_id, entry.actor_name, entry.action,
+        entry.subject_type, str(entry.subject_id), entry.subject_label, entry.scope_path,
+        entry.before, entry.after, entry.note, entry.prev_digest,
+    ]
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def entry_digest(entry: TrailEntry) -> str:
+    return sm3_hex(_canonical(entry))
+
+
+def trail_append(
+    *,
+    chain: str,
+    actor: Any,
+    action: str,
+    subject_type: str,
+    subject_id: Any,
+    subject_label: str,
+    scope_path: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> TrailEntry:
+    """Append one entry to a chain, inside the caller's transaction."""
+    with transaction.atomic():
+        ChainHead.objects.get_or_create(chain=chain)
+        head = ChainHead.objects.select_for_update().get(chain=chain)
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        entry = TrailEntry(
+            chain=chain,
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=user,
+            actor_name=(user.get_full_name() or user.get_username()) if user else "系统",
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            subject_label=subject_label[:200],
+            scope_path=scope_path,
+            before=_jsonable(before) if before is not None else None,
+            after=_jsonable(after) if after is not None else None,
+            note=note,
+            prev_digest=head.digest,
+        )
+        entry.digest = entry_digest(entry)
+        entry.save(force_insert=True)
+        head.seq, head.digest = entry.seq, entry.digest
+        head.save(update_fields=["seq", "digest"])
+    return entry
+
+
+@dataclass(frozen=True)
+class Verification:
+    chain: str
+    checked: int
+    ok: bool
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def trail_verify(*, chain: str, batch: int = 5000) -> Verification:
+    """Recompute the chain; name the first entry that does not match."""
+    head = ChainHead.objects.filter(chain=chain).first()
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    qs = TrailEntry.objects.filter(chain=chain).order_by("seq")
+    for entry in qs.iterator(chunk_size=batch):
+        if entry.seq != expected_seq:
+            return Verification(chain, checked, False, expected_seq, f"第{expected_seq}条记录缺失")
+        if entry.prev_digest != prev:
+            return Verification(chain, checked, False, entry.seq, "与前一条记录的摘要不衔接")
+        if entry_digest(entry) != entry.digest:
+            return Verification(chain, checked, False, entry.seq, "记录内容与摘要不符（被改动）")
+        prev = entry.digest
+        expected_seq += 1
+        checked += 1
+    head_seq = head.seq if head else 0
+    head_digest = head.digest if head else GENESIS
+    if head_seq != checked or head_digest != prev:
+        return Verification(
+            chain, checked, False, checked + 1, "链头与记录不符（末尾记录被删除或改动）"
+        )
+    return Verification(chain, checked, True)
+
+
+def chain_names() -> list[str]:
+    return list(ChainHead.objects.order_by("chain").values_list("chain", flat=True))

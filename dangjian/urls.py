@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from dangjian.core.views import healthz
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("org/", include("dangjian.org.urls")),
+    path("trail/", include("dangjian.trail.urls")),
+    path("evidence/", include("dangjian.evidence.urls")),
+    path("api/", include("dangjian.api.urls")),
+    path("healthz", healthz, name="healthz"),
+]
