@@ -103,7 +103,7 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{HOME / 'dangjian.sqlite3'}"
-_db: dict[str, Any] = dj_database_url.parse(
+_db: Any = dj_database_url.parse(
     os.environ.get("DATABASE_URL", _default_db), conn_max_age=600, conn_health_checks=True
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -150,6 +150,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = True  # serve the app's own static files without a collect step
 MEDIA_ROOT = HOME / "files"
 MEDIA_URL = "/files-not-served/"  # evidence is downloaded through a scoped view only
 STORAGES = {

@@ -39,8 +39,41 @@ class County:
     def user(self, role: str) -> User:
         return self.users[role]
 
+    def objects(self) -> dict[str, Any]:
+        """Named records for route tests: '*_own' sit in the first department's first branch
+        (inside the branch secretary's and 党组书记's scope), '*_other' in another department."""
+        from dangjian.org.models import Post
+
+        a, b = self.depts[0], self.depts[1]
+        return {
+            "person_own": a.people[0],
+            "person_self": self.users["member"].person,
+            "person_other": b.people[0],
+            "body_own": a.branches[0],
+            "body_unit_own": a.unit,
+            "body_other": b.branches[0],
+            "body_unit_other": b.unit,
+            "post_own": Post.objects.get(body=a.branches[0]),
+            "post_other": Post.objects.get(body=b.leading_group),
+            "user_other": self.users["member"],
+            "role_assignment": self.users["member"].role_assignments.get(),
+            "attachment_own": _attachment(a.people[0]),
+            "attachment_other": _attachment(b.people[0]),
+        }
+
 
 _serial = 0
+# The smallest valid PNG: evidence for tests.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _attachment(record: Any) -> Any:
+    from dangjian.evidence.services import evidence_attach
+
+    return evidence_attach(actor=None, record=record, name="佐证.png", data=TINY_PNG)
 
 
 def make_person(unit: Body, branch: Body | None, name: str, **extra: Any) -> Person:
@@ -87,7 +120,8 @@ def build_county(n_depts: int = 2) -> County:
     wc = _body("中共示范县直属机关工作委员会", BodyKind.WORK_COMMITTEE, root)
     dc = _body("中共示范县纪律检查委员会", BodyKind.DISCIPLINE_COMMISSION, root)
     co = _body("示范县精神文明建设委员会办公室", BodyKind.CIVILIZATION_OFFICE, root)
-    depts = [_dept(root, name) for name in ["县教育局", "县财政局", "县民政局", "县交通局"][:n_depts]]
+    names = ["县教育局", "县财政局", "县民政局", "县交通局"][:n_depts]
+    depts = [_dept(root, name) for name in names]
     a = depts[0]
     secretary, branch_sec, disc_member, member = a.people[0], a.people[1], a.people[4], a.people[2]
     post_assign(actor=None, person=secretary, body=a.leading_group,
@@ -96,6 +130,9 @@ def build_county(n_depts: int = 2) -> County:
                 kind=PostKind.ORG_SECRETARY, start=START, check_scope=False)
     post_assign(actor=None, person=disc_member, body=a.discipline,
                 kind=PostKind.DISCIPLINE_MEMBER, start=START, check_scope=False)
+    b = depts[1]
+    post_assign(actor=None, person=b.people[0], body=b.leading_group,
+                kind=PostKind.LEADING_GROUP_SECRETARY, start=START, check_scope=False)
 
     def account(role: str, body: Body, person: Person | None = None,
                 recursive: bool = True) -> User:

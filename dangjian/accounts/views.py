@@ -83,7 +83,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:user_detail", pk=user.pk)
     else:
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, "；".join(str(e) for e in errors))
     return redirect("accounts:user_list")
 
 
@@ -91,7 +91,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.ACCOUNT_MANAGE)
     account = get_object_or_404(User, pk=pk)
     form = RoleGrantForm(request.POST or None,
-                         bodies=bodies(request.user, Perm.ACCOUNT_MANAGE).current())
+                         bodies=bodies(request.user, Perm.ACCOUNT_MANAGE).filter(valid_to__isnull=True))
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core.http import AuthedRequest
 from dangjian.cycles.models import Year
 from dangjian.cycles.services import year_ensure
 from dangjian.notify.services import task_urgency, workbench_tasks
 from dangjian.org.scope import Perm, require_perm
 
 
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     tasks = [(t, task_urgency(t, now)) for t in workbench_tasks(user=request.user)
              .select_related("year")]
@@ -28,7 +29,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     })
 
 
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedRequest) -> HttpResponse:
     items = list(request.user.notifications.all()[:100])
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "core/notifications.html", {"items": items})
@@ -36,7 +37,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def year_switch(request: HttpRequest) -> HttpResponse:
-    year = Year.objects.filter(pk=request.POST.get("year")).first()
+    year_id = request.POST.get("year", "")
+    year = Year.objects.filter(pk=int(year_id)).first() if year_id.isdigit() else None
     if year is None:
         messages.error(request, "所选年度不存在")
     else:

@@ -19,7 +19,8 @@ class Attachment(models.Model):
     sm3 = models.CharField("SM3摘要", max_length=64)
     note = models.CharField("说明", max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     removed_at = models.DateTimeField("移除时间", null=True, blank=True)

@@ -62,7 +62,7 @@ def evidence_attach(
             size=len(data),
             sm3=hashlib.new("sm3", data).hexdigest(),
             note=note,
-            uploaded_by=actor,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         attachment.file.save(stored, ContentFile(data), save=False)
         attachment.full_clean()

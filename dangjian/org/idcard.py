@@ -40,6 +40,6 @@ def mask_id_number(value: str) -> str:
 
 
 def make_id_number(region: str, birth: dt.date, serial: int) -> str:
-    """Build a valid number (for demo data and tests): 6-digit region, birth date, 3-digit serial."""
+    """A valid number (demo data, tests): 6-digit region, birth date, 3-digit serial."""
     first17 = f"{region}{birth:%Y%m%d}{serial % 1000:03d}"
     return first17 + check_digit(first17)

@@ -144,9 +144,13 @@ def scope_q(user: Any, perm: Perm, model: type[models.Model]) -> Q:
         q |= path_q(user, perm, field)
     self_field = _SELF_FIELDS.get(model)
     person_id = getattr(user, "person_id", None)
-    if self_field and person_id and perm in {Perm.ORG_VIEW, Perm.SELF_VIEW}:
-        if any(Perm.SELF_VIEW in role_perms(g.role) for g in grants(user)):
-            q |= Q(**{self_field: person_id})
+    if (
+        self_field
+        and person_id
+        and perm in {Perm.ORG_VIEW, Perm.SELF_VIEW}
+        and any(Perm.SELF_VIEW in role_perms(g.role) for g in grants(user))
+    ):
+        q |= Q(**{self_field: person_id})
     return q
 
 

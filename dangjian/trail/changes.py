@@ -45,7 +45,8 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
             out[label] = str(related) if related is not None else None
         elif getattr(field, "choices", None):
             value = getattr(obj, field.attname)
-            out[label] = dict(field.flatchoices).get(value, value) if value not in ("", None) else ""
+            labels = dict(field.flatchoices)
+            out[label] = labels.get(value, value) if value not in ("", None) else ""
         else:
             out[label] = getattr(obj, field.attname)
     return out

@@ -84,7 +84,9 @@ def body_update(
 def _close_version(body: Body, on: dt.date) -> BodyVersion:
     current = body.versions.filter(valid_to__isnull=True).get()
     if on <= current.valid_from:
-        raise ValidationError({"on": f"生效日期须晚于{current.valid_from:%Y-%m-%d}（上次变更日期）"})
+        raise ValidationError(
+            {"on": f"生效日期须晚于{current.valid_from:%Y-%m-%d}（上次变更日期）"}
+        )
     current.valid_to = on
     current.save(update_fields=["valid_to"])
     return current

@@ -60,7 +60,7 @@ def _validate(person: Person) -> None:
 
 def _require_placement(actor: Any, person: Person) -> None:
     """The actor must be able to edit where the person sits (their branch, else their unit)."""
-    require_body(actor, Perm.ORG_EDIT, person.branch if person.branch_id else person.unit)
+    require_body(actor, Perm.ORG_EDIT, person.branch or person.unit)
 
 
 @transaction.atomic
