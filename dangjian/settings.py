@@ -138,6 +138,17 @@ CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind HTTPS (SECURE_COOKIES=1) also redirect plain HTTP and send HSTS; a TLS-terminating
+# proxy sets X-Forwarded-Proto.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_COOKIES")
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL_REDIRECT
+SECURE_HSTS_PRELOAD = False
+# An intranet host never goes on the public HSTS preload list.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if SECURE_SSL_REDIRECT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 
 # Workbench reminders: how many days before a deadline a task starts to warn.

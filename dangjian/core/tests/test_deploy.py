@@ -1,0 +1,20 @@
+import os
+import secrets
+import subprocess
+import sys
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "DANGJIAN_HOME": str(tmp_path),
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "SECURE_COOKIES": "1",
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
