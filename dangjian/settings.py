@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangjian.notify",
     "dangjian.trail",
     "dangjian.evidence",
+    "dangjian.rectification",
     "dangjian.demo",
     "dangjian.api",
 ]

@@ -59,7 +59,25 @@ class County:
             "role_assignment": self.users["member"].role_assignments.get(),
             "attachment_own": _attachment(a.people[0]),
             "attachment_other": _attachment(b.people[0]),
+            **self._plans(),
         }
+
+    def _plans(self) -> dict[str, Any]:
+        """A rectification plan with one item in the first department (verified by 工委)
+        and one in the other department."""
+        from dangjian.cycles.services import year_ensure
+        from dangjian.rectification.services import item_add, plan_create
+
+        year = year_ensure(year=dt.date.today().year, make_current=True)
+        out: dict[str, Any] = {}
+        for suffix, dept in (("own", self.depts[0]), ("other", self.depts[1])):
+            plan = plan_create(actor=None, year=year, source="test", title=f"整改方案{suffix}",
+                               owner_body=dept.branches[0], verifier_body=self.work_committee,
+                               check_scope=False)
+            item = item_add(actor=None, plan=plan, problem="学习制度落实不到位",
+                            deadline=year.ends, check_scope=False)
+            out[f"plan_{suffix}"], out[f"item_{suffix}"] = plan, item
+        return out
 
 
 _serial = 0

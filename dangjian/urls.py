@@ -8,6 +8,7 @@ urlpatterns = [
     path("org/", include("dangjian.org.urls")),
     path("trail/", include("dangjian.trail.urls")),
     path("evidence/", include("dangjian.evidence.urls")),
+    path("rectification/", include("dangjian.rectification.urls")),
     path("api/", include("dangjian.api.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -11,31 +11,33 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from dangjian.evidence.models import Attachment
+from dangjian.evidence.registry import ATTACHABLE, WriteCheck
 from dangjian.evidence.services import evidence_attach, evidence_remove
 from dangjian.org.scope import Perm, require
 
-# Records that accept evidence: URL name -> (model label, read perm, write perm).
-# Modules add their own records here.
-ATTACHABLE: dict[str, tuple[str, Perm, Perm]] = {
-    "person": ("org.Person", Perm.ORG_VIEW, Perm.ORG_EDIT),
-    "body": ("org.Body", Perm.ORG_VIEW, Perm.ORG_EDIT),
-}
 
-
-def _perms_for(model: type[models.Model]) -> tuple[Perm, Perm]:
+def _perms_for(model: type[models.Model]) -> tuple[Perm, WriteCheck]:
     for label, read, write in ATTACHABLE.values():
         if apps.get_model(label) is model:
             return read, write
     raise Http404
 
 
+def _require_write(user: object, check: WriteCheck, record: models.Model) -> None:
+    if isinstance(check, Perm):
+        require(user, check, record)
+    elif not check(user, record):
+        raise PermissionDenied("您无权为该记录上传或移除材料")
+
+
 @require_POST
 def upload(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
     if model not in ATTACHABLE:
         raise Http404
-    label, _, write = ATTACHABLE[model]
+    label, read, write = ATTACHABLE[model]
     record = get_object_or_404(apps.get_model(label), pk=object_id)
-    require(request.user, write, record)
+    require(request.user, read, record)
+    _require_write(request.user, write, record)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件")
@@ -55,11 +57,10 @@ def _attachment_in_scope(request: HttpRequest, pk: int, write: bool) -> Attachme
     record = attachment.record
     if record is None:
         raise Http404
-    read_perm, write_perm = _perms_for(type(record))
-    try:
-        require(request.user, write_perm if write else read_perm, record)
-    except PermissionDenied:
-        raise
+    read_perm, write_check = _perms_for(type(record))
+    require(request.user, read_perm, record)
+    if write:
+        _require_write(request.user, write_check, record)
     return attachment
 
 

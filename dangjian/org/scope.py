@@ -33,6 +33,8 @@ class Perm(StrEnum):
     TRACE_VIEW = "trace.view"  # read the change trace
     SUPERVISION_VIEW = "supervision.view"  # read supervision data (两个责任 etc.)
     SELF_VIEW = "self.view"  # one's own record and workbench
+    RECTIFY = "rectification.edit"  # draft plans, report progress (the owning side)
+    RECTIFY_VERIFY = "rectification.verify"  # verify and close items (the upper body)
 
 
 _COUNTY_READ = {Perm.ORG_VIEW, Perm.TRACE_VIEW, Perm.SELF_VIEW}
@@ -40,15 +42,24 @@ _COUNTY_READ = {Perm.ORG_VIEW, Perm.TRACE_VIEW, Perm.SELF_VIEW}
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.WORK_COMMITTEE_ADMIN: frozenset(
         _COUNTY_READ
-        | {Perm.ORG_EDIT, Perm.ORG_STRUCTURE, Perm.ACCOUNT_MANAGE, Perm.SUPERVISION_VIEW}
+        | {Perm.ORG_EDIT, Perm.ORG_STRUCTURE, Perm.ACCOUNT_MANAGE, Perm.SUPERVISION_VIEW,
+           Perm.RECTIFY, Perm.RECTIFY_VERIFY}
     ),
-    Role.WORK_COMMITTEE_STAFF: frozenset(_COUNTY_READ | {Perm.ORG_EDIT, Perm.SUPERVISION_VIEW}),
+    Role.WORK_COMMITTEE_STAFF: frozenset(
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.SUPERVISION_VIEW, Perm.RECTIFY, Perm.RECTIFY_VERIFY}
+    ),
     Role.ORGANIZATION_DEPT: frozenset(_COUNTY_READ),
-    Role.COUNTY_COMMITTEE: frozenset(_COUNTY_READ | {Perm.SUPERVISION_VIEW}),
-    Role.DISCIPLINE_COMMISSION: frozenset(_COUNTY_READ | {Perm.SUPERVISION_VIEW}),
+    Role.COUNTY_COMMITTEE: frozenset(_COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY}),
+    Role.DISCIPLINE_COMMISSION: frozenset(
+        _COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY}
+    ),
     Role.CIVILIZATION_OFFICE: frozenset({Perm.ORG_VIEW, Perm.SELF_VIEW}),
-    Role.LEADING_GROUP_SECRETARY: frozenset(_COUNTY_READ | {Perm.ORG_EDIT}),
-    Role.ORG_SECRETARY: frozenset(_COUNTY_READ | {Perm.ORG_EDIT}),
+    Role.LEADING_GROUP_SECRETARY: frozenset(
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY}
+    ),
+    Role.ORG_SECRETARY: frozenset(
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY}
+    ),
     Role.DISCIPLINE_MEMBER: frozenset({Perm.ORG_VIEW, Perm.SELF_VIEW, Perm.SUPERVISION_VIEW}),
     Role.MEMBER: frozenset({Perm.SELF_VIEW}),
 }
