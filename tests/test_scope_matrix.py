@@ -107,5 +107,5 @@ def test_route_scope(entry, county, client):
             if TrailEntry.objects.count() != traced:
                 failures.append(f"{role}: denied request wrote to the trace")
         client.logout()
-    assert not failures, f"{entry['method'] if 'method' in entry else 'GET'} {url}: " + "; ".join(
+    assert not failures, f"{entry.get('method', 'GET')} {url}: " + "; ".join(
         failures)

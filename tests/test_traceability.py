@@ -52,7 +52,7 @@ def test_done_requirements_have_tests_carrying_their_id():
     tests = _tests_by_id()
     missing = [rid for rid, cells in _rows().items()
                if cells[2].startswith("done") and rid not in tests]
-    assert missing == [], f"marked done in docs/requirements.md but no test carries the ID: {missing}"
+    assert missing == [], f"marked done but no test carries the ID: {missing}"
 
 
 def test_named_code_and_tests_exist_and_tests_carry_the_id():

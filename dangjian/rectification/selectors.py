@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-
-from dangjian.org.models import Body, Person
 from django.utils import timezone
 
+from dangjian.org.models import Body, Person
 from dangjian.org.scope import Perm, scope_filter
 from dangjian.rectification.models import Item, ItemStatus, Plan, overdue_q
 

@@ -28,13 +28,14 @@ def setup(county):
     dept = county.depts[0]
     member = county.user(Role.MEMBER)
     plan = plan_create(actor=None, year=year, source="duty_review", source_ref="meeting:1",
-                       title="述职整改方案", owner_body=dept.branches[0], owner_person=member.person,
-                       verifier_body=dept.branches[0], check_scope=False)
+                       title="述职整改方案", owner_body=dept.branches[0],
+                       owner_person=member.person, verifier_body=dept.branches[0],
+                       check_scope=False)
     return county, year, plan, member
 
 
 def test_plan_create_is_idempotent_per_source(setup):
-    county, year, plan, member = setup
+    _county, year, plan, member = setup
     again = plan_create(actor=None, year=year, source="duty_review", source_ref="meeting:1",
                         title="x", owner_body=plan.owner_body, owner_person=member.person,
                         verifier_body=plan.verifier_body, check_scope=False)
@@ -81,7 +82,7 @@ def test_illegal_transition_and_empty_note_change_nothing(setup):
 
 
 def test_outsider_cannot_touch_another_departments_plan(setup):
-    county, year, plan, member = setup
+    county, year, plan, _member = setup
     other_secretary_like = county.user(Role.LEADING_GROUP_SECRETARY)  # dept 0: in scope
     outsider = county.user(Role.DISCIPLINE_MEMBER)  # no rectification rights
     item = item_add(actor=other_secretary_like, plan=plan, problem="问题", deadline=year.ends)
@@ -127,7 +128,7 @@ def test_carry_forward_and_previous_year_section(setup):
 def test_lists_are_scoped(setup):
     from dangjian.accounts.services import role_grant, user_create
 
-    county, year, plan, member = setup
+    county, _year, plan, member = setup
     assert plan in plan_list(user=member)
     assert plan in plan_list(user=county.user(Role.LEADING_GROUP_SECRETARY))
     outsider = user_create(actor=None, username="other_sec", password="Other-sec-2026",
