@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangjian.trail",
     "dangjian.evidence",
     "dangjian.rectification",
+    "dangjian.ballots",
     "dangjian.demo",
     "dangjian.api",
 ]
@@ -114,6 +115,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a real file (WAL, busy timeout) rather than shared-cache memory, so that
+    # concurrent requests against the live server behave as they do in production.
+    _db["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

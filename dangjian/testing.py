@@ -60,6 +60,17 @@ class County:
             "attachment_own": _attachment(a.people[0]),
             "attachment_other": _attachment(b.people[0]),
             **self._plans(),
+            **self._boxes(),
+        }
+
+    def _boxes(self) -> dict[str, Any]:
+        from dangjian.ballots.services import box_create
+
+        return {
+            f"box_{suffix}": box_create(
+                actor=None, title=f"测评{suffix}", purpose="test", owner_body=dept.branches[0],
+                candidates=[("甲", "", "")], check_scope=False)
+            for suffix, dept in (("own", self.depts[0]), ("other", self.depts[1]))
         }
 
     def _plans(self) -> dict[str, Any]:

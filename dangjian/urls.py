@@ -9,6 +9,8 @@ urlpatterns = [
     path("trail/", include("dangjian.trail.urls")),
     path("evidence/", include("dangjian.evidence.urls")),
     path("rectification/", include("dangjian.rectification.urls")),
+    path("ballots/", include("dangjian.ballots.urls")),
+    path("b/", include("dangjian.ballots.urls_public")),
     path("api/", include("dangjian.api.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -19,7 +19,10 @@ MATRIX_DIR = Path(__file__).parent / "scope_matrix"
 ROLES = ["wc_admin", "org_dept", "county", "discipline", "civilization", "lg_secretary",
          "org_secretary", "disc_member", "member"]
 # Reachable without logging in, by design.
-PUBLIC = {"accounts:login", "healthz", "api:openapi-json", "api:openapi-view"}
+PUBLIC = {"accounts:login", "healthz", "api:openapi-json", "api:openapi-view",
+          # A rater's ballot page and the published receipt list: the one-time code is the
+          # credential (tested in dangjian/ballots/tests).
+          "vote:rater_form", "vote:receipts"}
 
 
 def _entries() -> list[dict[str, Any]]:

@@ -34,7 +34,10 @@ MENU: list[Section] = [
         Entry("职务任职", "org:post_list", Perm.ORG_VIEW),
         Entry("Excel导入", "org:import", Perm.ORG_EDIT),
     )),
-    Section("整改", (Entry("整改方案", "rectification:plan_list", Perm.SELF_VIEW),)),
+    Section("整改与测评", (
+        Entry("整改方案", "rectification:plan_list", Perm.SELF_VIEW),
+        Entry("测评（投票）", "ballots:box_list", Perm.BALLOT_MANAGE),
+    )),
     Section("系统", (
         Entry("账号与授权", "accounts:user_list", Perm.ACCOUNT_MANAGE),
         Entry("变更留痕", "trail:change_list", Perm.TRACE_VIEW),

@@ -35,6 +35,7 @@ class Perm(StrEnum):
     SELF_VIEW = "self.view"  # one's own record and workbench
     RECTIFY = "rectification.edit"  # draft plans, report progress (the owning side)
     RECTIFY_VERIFY = "rectification.verify"  # verify and close items (the upper body)
+    BALLOT_MANAGE = "ballot.manage"  # set up, issue codes for, open and close ballots
 
 
 _COUNTY_READ = {Perm.ORG_VIEW, Perm.TRACE_VIEW, Perm.SELF_VIEW}
@@ -43,22 +44,25 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.WORK_COMMITTEE_ADMIN: frozenset(
         _COUNTY_READ
         | {Perm.ORG_EDIT, Perm.ORG_STRUCTURE, Perm.ACCOUNT_MANAGE, Perm.SUPERVISION_VIEW,
-           Perm.RECTIFY, Perm.RECTIFY_VERIFY}
+           Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
     ),
     Role.WORK_COMMITTEE_STAFF: frozenset(
-        _COUNTY_READ | {Perm.ORG_EDIT, Perm.SUPERVISION_VIEW, Perm.RECTIFY, Perm.RECTIFY_VERIFY}
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.SUPERVISION_VIEW, Perm.RECTIFY, Perm.RECTIFY_VERIFY,
+                        Perm.BALLOT_MANAGE}
     ),
     Role.ORGANIZATION_DEPT: frozenset(_COUNTY_READ),
-    Role.COUNTY_COMMITTEE: frozenset(_COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY}),
+    Role.COUNTY_COMMITTEE: frozenset(
+        _COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
+    ),
     Role.DISCIPLINE_COMMISSION: frozenset(
         _COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY}
     ),
     Role.CIVILIZATION_OFFICE: frozenset({Perm.ORG_VIEW, Perm.SELF_VIEW}),
     Role.LEADING_GROUP_SECRETARY: frozenset(
-        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY}
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
     ),
     Role.ORG_SECRETARY: frozenset(
-        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY}
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
     ),
     Role.DISCIPLINE_MEMBER: frozenset({Perm.ORG_VIEW, Perm.SELF_VIEW, Perm.SUPERVISION_VIEW}),
     Role.MEMBER: frozenset({Perm.SELF_VIEW}),

@@ -1,0 +1,104 @@
+"""Anonymous one-time ballots.
+
+A box holds candidates; raters get one-time codes (printed as QR slips). Only a keyed hash of
+each code is stored, with a `used` flag; a ballot row holds a receipt and its marks — no code,
+account, address, agent or time — so no ballot can be traced back to a slip or a person.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from dangjian.core.grades import Grade
+
+
+class BoxStatus(models.TextChoices):
+    DRAFT = "draft", "准备中"
+    OPEN = "open", "测评中"
+    CLOSED = "closed", "已结束"
+
+
+class Box(models.Model):
+    title = models.CharField("名称", max_length=200)
+    purpose = models.CharField("用途", max_length=40)  # set by the module using the box
+    ref = models.CharField("关联记录", max_length=100, blank=True)
+    owner_body = models.ForeignKey("org.Body", verbose_name="组织单位", on_delete=models.PROTECT,
+                                   related_name="ballot_boxes")
+    status = models.CharField("状态", max_length=10, choices=BoxStatus.choices,
+                              default=BoxStatus.DRAFT)
+    # How a candidate's overall grade follows from the tally (see ballots.rules).
+    rule = models.JSONField("评定规则", default=dict, blank=True)
+    opened_at = models.DateTimeField("开始时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "测评"
+        verbose_name_plural = "测评"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def trail_scope_path(self) -> str:
+        return self.owner_body.path
+
+
+class Candidate(models.Model):
+    box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="candidates")
+    label = models.CharField("被测评对象", max_length=100)
+    note = models.CharField("说明", max_length=200, blank=True)
+    ref = models.CharField("关联记录", max_length=100, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["box_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["box", "ref"], condition=~models.Q(ref=""),
+                                    name="ballot_candidate_ref_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Code(models.Model):
+    """A one-time code, known only by its keyed hash."""
+
+    box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+    void = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["box", "used"])]
+
+    def __str__(self) -> str:
+        return f"code#{self.pk}"
+
+
+class Ballot(models.Model):
+    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="ballots")
+    receipt = models.CharField("回执码", max_length=16, unique=True)
+
+    class Meta:
+        verbose_name = "测评票"
+        verbose_name_plural = "测评票"
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class Mark(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="marks")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="marks")
+    grade = models.CharField(max_length=20, choices=Grade.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "candidate"], name="ballot_mark_unique"),
+        ]
+        indexes = [models.Index(fields=["candidate", "grade"])]
+
+    def __str__(self) -> str:
+        return self.grade

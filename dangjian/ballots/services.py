@@ -1,0 +1,210 @@
+"""The ballots engine's writes. `ballot_submit` is the hot path: one conditional UPDATE claims
+the code, then the ballot and its marks are inserted, all in one transaction; the caller
+replies only after it commits, so a rater who saw success never loses their ballot."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangjian.ballots import rules
+from dangjian.ballots.models import Ballot, Box, BoxStatus, Candidate, Code, Mark
+from dangjian.core.grades import Grade
+from dangjian.org.models import Body
+from dangjian.org.scope import Perm, require_body
+from dangjian.trail.changes import change_record
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper without doubt
+CODE_LENGTH = 12
+MAX_CODES_PER_ISSUE = 2000
+
+
+class BallotRefused(Exception):
+    """Why a submission was not counted, in Chinese. `kind` lets callers choose a status."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch in ALPHABET)
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def code_digest(box_id: int, code: str) -> str:
+    key = hmac.new(settings.SECRET_KEY.encode(), b"dangjian-ballot-code", "sm3").digest()
+    return hmac.new(key, f"{box_id}:{normalize_code(code)}".encode(), "sm3").hexdigest()
+
+
+def _require_manage(actor: Any, box_body: Body) -> None:
+    require_body(actor, Perm.BALLOT_MANAGE, box_body)
+
+
+@transaction.atomic
+def box_create(
+    *,
+    actor: Any,
+    title: str,
+    purpose: str,
+    owner_body: Body,
+    candidates: Iterable[tuple[str, str, str]],
+    ref: str = "",
+    rule: Mapping[str, Any] | None = None,
+    check_scope: bool = True,
+) -> Box:
+    """candidates: (label, ref, note) in order."""
+    if check_scope:
+        _require_manage(actor, owner_body)
+    rule = dict(rule or rules.DEFAULT_RULE)
+    problems = rules.validate(rule)
+    if problems:
+        raise ValidationError({"rule": problems})
+    box = Box(title=title.strip(), purpose=purpose, ref=ref, owner_body=owner_body, rule=rule)
+    box.full_clean()
+    box.save()
+    rows = [Candidate(box=box, label=label, ref=cref, note=note, order=i)
+            for i, (label, cref, note) in enumerate(candidates)]
+    if not rows:
+        raise ValidationError("请至少设置一个被测评对象")
+    Candidate.objects.bulk_create(rows)
+    change_record(actor=actor, action="create", obj=box,
+                  after={"名称": box.title, "被测评对象": [c.label for c in rows],
+                         "评定规则": rules.describe(rule)})
+    return box
+
+
+@transaction.atomic
+def codes_issue(*, actor: Any, box: Box, count: int, check_scope: bool = True) -> list[str]:
+    """Make `count` new one-time codes. The plain codes are returned once and never stored."""
+    if check_scope:
+        _require_manage(actor, box.owner_body)
+    if box.status == BoxStatus.CLOSED:
+        raise ValidationError("测评已结束，不能再发放票码")
+    if not 1 <= count <= MAX_CODES_PER_ISSUE:
+        raise ValidationError(f"每次发放票码数量应在1至{MAX_CODES_PER_ISSUE}之间")
+    codes = ["".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    Code.objects.bulk_create([Code(box=box, digest=code_digest(box.pk, c)) for c in codes])
+    change_record(actor=actor, action="update", obj=box, after={"发放票码": count})
+    return codes
+
+
+def _set_status(actor: Any, box: Box, to: str, allowed_from: set[str], check_scope: bool) -> Box:
+    with transaction.atomic():
+        box = Box.objects.select_for_update().select_related("owner_body").get(pk=box.pk)
+        if check_scope:
+            _require_manage(actor, box.owner_body)
+        if box.status not in allowed_from:
+            raise ValidationError(
+                f"测评当前为“{BoxStatus(box.status).label}”，不能改为“{BoxStatus(to).label}”"
+            )
+        before = box.status
+        box.status = to
+        if to == BoxStatus.OPEN:
+            box.opened_at = timezone.now()
+        else:
+            box.closed_at = timezone.now()
+        box.save(update_fields=["status", "opened_at", "closed_at"])
+        change_record(actor=actor, action="update", obj=box,
+                      before={"状态": BoxStatus(before).label},
+                      after={"状态": BoxStatus(to).label})
+    return box
+
+
+def box_open(*, actor: Any, box: Box, check_scope: bool = True) -> Box:
+    return _set_status(actor, box, BoxStatus.OPEN, {BoxStatus.DRAFT}, check_scope)
+
+
+def box_close(*, actor: Any, box: Box, check_scope: bool = True) -> Box:
+    return _set_status(actor, box, BoxStatus.CLOSED, {BoxStatus.OPEN}, check_scope)
+
+
+def _validate_marks(box: Box, grades: Mapping[str, str]) -> list[tuple[int, str]]:
+    candidates = list(box.candidates.values_list("pk", "label"))
+    marks = []
+    missing = []
+    for pk, label in candidates:
+        grade = grades.get(str(pk), "")
+        if not grade:
+            missing.append(label)
+        elif grade not in Grade.values:
+            raise BallotRefused("invalid", "测评票内容无效，请重新扫码填写")
+        else:
+            marks.append((pk, grade))
+    if missing:
+        raise BallotRefused("incomplete", "请为以下对象选择评价档次：" + "、".join(missing))
+    if set(grades) - {str(pk) for pk, _ in candidates}:
+        raise BallotRefused("invalid", "测评票内容无效，请重新扫码填写")
+    return marks
+
+
+def ballot_submit(*, box_id: int, code: str, grades: Mapping[str, str]) -> str:
+    """Count one rater's sheet exactly once; return the receipt code."""
+    box = Box.objects.filter(pk=box_id).first()
+    if box is None:
+        raise BallotRefused("unknown", "测评不存在")
+    if box.status == BoxStatus.DRAFT:
+        raise BallotRefused("not_open", "测评尚未开始")
+    if box.status == BoxStatus.CLOSED:
+        raise BallotRefused("closed", "测评已结束，不再接受提交")
+    marks = _validate_marks(box, grades)
+    digest = code_digest(box.pk, code)
+    try:
+        with transaction.atomic():
+            claimed = Code.objects.filter(
+                box_id=box.pk, digest=digest, used=False, void=False
+            ).update(used=True)
+            if claimed != 1:
+                known = Code.objects.filter(box_id=box.pk, digest=digest).first()
+                if known is None:
+                    raise BallotRefused("unknown", "票码无效，请核对后重新输入")
+                if known.void:
+                    raise BallotRefused("void", "该票码已作废")
+                raise BallotRefused("used", "该票码已提交，测评票已记录，无需重复提交")
+            if Box.objects.filter(pk=box.pk, status=BoxStatus.OPEN).count() != 1:
+                raise BallotRefused("closed", "测评已结束，不再接受提交")
+            ballot = Ballot.objects.create(box_id=box.pk, receipt=_receipt())
+            Mark.objects.bulk_create(
+                [Mark(ballot=ballot, candidate_id=pk, grade=g) for pk, g in marks]
+            )
+    except IntegrityError:  # a receipt collision (1 in 32^10): ask the rater to resend
+        raise BallotRefused("retry", "提交未成功，请再提交一次") from None
+    return ballot.receipt
+
+
+def _receipt() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(10))
+
+
+@transaction.atomic
+def codes_void_unused(*, actor: Any, box: Box) -> int:
+    """Void every code not yet used (e.g. a lost code sheet); they will be refused."""
+    _require_manage(actor, box.owner_body)
+    n = Code.objects.filter(box=box, used=False, void=False).update(void=True)
+    change_record(actor=actor, action="update", obj=box, after={"作废未使用票码": n})
+    return n
+
+
+@dataclass(frozen=True)
+class Audit:
+    issued: int
+    void: int
+    used: int
+    ballots: int
+    counted: int  # ballots that carry a mark for every candidate
+
+    @property
+    def consistent(self) -> bool:
+        return self.issued >= self.used and self.used == self.ballots == self.counted

@@ -1,0 +1,150 @@
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from dangjian.ballots.models import Ballot, Box, BoxStatus, Code, Mark
+from dangjian.ballots.rules import describe, overall
+from dangjian.ballots.selectors import audit, receipts, tally
+from dangjian.ballots.services import (
+    BallotRefused,
+    ballot_submit,
+    box_close,
+    box_create,
+    box_open,
+    codes_issue,
+)
+from dangjian.core.grades import Grade
+from dangjian.org.models import Role
+
+G, F, A, P = Grade.GOOD, Grade.FAIRLY_GOOD, Grade.AVERAGE, Grade.POOR
+
+
+@pytest.fixture
+def box(county):
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    b = box_create(actor=admin, title="述职评议测评", purpose="test",
+                   owner_body=county.work_committee,
+                   candidates=[("张三", "person:1", "党支部书记"), ("李四", "person:2", "")])
+    return b
+
+
+def sheet(box, *grades):
+    return {str(c.pk): g for c, g in zip(box.candidates.all(), grades, strict=True)}
+
+
+def test_one_code_counts_once(box, county):
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    [code] = codes_issue(actor=admin, box=box, count=1)
+    box_open(actor=admin, box=box)
+    receipt = ballot_submit(box_id=box.pk, code=code, grades=sheet(box, G, F))
+    assert re.fullmatch(r"[A-Z2-9]{10}", receipt)
+    with pytest.raises(BallotRefused) as exc:
+        ballot_submit(box_id=box.pk, code=code.lower(), grades=sheet(box, P, P))
+    assert exc.value.kind == "used" and "已提交" in exc.value.message
+    assert Ballot.objects.count() == 1 and Mark.objects.count() == 2
+
+
+def test_bad_input_changes_nothing(box, county):
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    [code] = codes_issue(actor=admin, box=box, count=1)
+    with pytest.raises(BallotRefused, match="尚未开始"):
+        ballot_submit(box_id=box.pk, code=code, grades=sheet(box, G, G))
+    box_open(actor=admin, box=box)
+    with pytest.raises(BallotRefused, match="票码无效"):
+        ballot_submit(box_id=box.pk, code="ABCD-EFGH-JKLM", grades=sheet(box, G, G))
+    with pytest.raises(BallotRefused, match="请为以下对象选择评价档次：李四"):
+        ballot_submit(box_id=box.pk, code=code, grades={str(box.candidates.first().pk): G})
+    with pytest.raises(BallotRefused, match="无效"):
+        ballot_submit(box_id=box.pk, code=code, grades={**sheet(box, G, G), "999999": G})
+    with pytest.raises(BallotRefused, match="无效"):
+        ballot_submit(box_id=box.pk, code=code, grades=sheet(box, G, "excellent"))
+    assert not Ballot.objects.exists() and not Code.objects.filter(used=True).exists()
+    box_close(actor=admin, box=box)
+    with pytest.raises(BallotRefused, match="已结束"):
+        ballot_submit(box_id=box.pk, code=code, grades=sheet(box, G, G))
+    assert not Ballot.objects.exists()
+
+
+def test_anonymity_of_stored_rows(box, county):
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    [code] = codes_issue(actor=admin, box=box, count=1)
+    box_open(actor=admin, box=box)
+    ballot_submit(box_id=box.pk, code=code, grades=sheet(box, G, A))
+    ballot_fields = {f.name for f in Ballot._meta.get_fields()}
+    assert ballot_fields == {"id", "box", "receipt", "marks"}
+    assert {f.name for f in Mark._meta.concrete_fields} == {"id", "ballot", "candidate", "grade"}
+    stored = Code.objects.get()
+    assert code not in stored.digest and len(stored.digest) == 64
+    assert {f.name for f in Code._meta.concrete_fields} == {"id", "box", "digest", "used", "void"}
+
+
+def test_tally_audit_and_receipts(box, county):
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    codes = codes_issue(actor=admin, box=box, count=6)
+    box_open(actor=admin, box=box)
+    got = [ballot_submit(box_id=box.pk, code=c, grades=sheet(box, g1, g2))
+           for c, (g1, g2) in zip(codes, [(G, P), (G, P), (G, A), (F, A), (G, P)], strict=False)]
+    box_close(actor=admin, box=box)
+    results = {r.candidate.label: r for r in tally(box)}
+    assert results["张三"].counts == {G: 4, F: 1, A: 0, P: 0}
+    assert results["张三"].overall == G  # 80% 好
+    assert results["李四"].counts == {G: 0, F: 0, A: 2, P: 3}
+    assert results["李四"].overall == P  # 60% 差 ≥ 1/3
+    a = audit(box)
+    assert (a.issued, a.used, a.ballots, a.counted) == (6, 5, 5, 5) and a.consistent
+    assert receipts(box) == sorted(got)
+
+
+def test_rules():
+    assert overall({G: 5, F: 3, A: 2, P: 0}, {}) == F  # 50% 好, 80% 好+较好
+    assert overall({G: 1, F: 1, A: 6, P: 2}, {}) == A
+    assert overall({}, {}) is None
+    assert overall({G: 2, F: 2, A: 0, P: 0}, {"kind": "plurality"}) == F  # tie -> lower
+    score = {"kind": "score", "good": 90, "fairly_good": 80, "average": 60}
+    assert overall({G: 1, F: 1, A: 0, P: 0}, score) == G  # (100+80)/2 = 90
+    assert overall({G: 1, F: 3, A: 0, P: 0}, score) == F  # 85
+    assert "好" in describe({})
+
+
+def test_managing_requires_scope(box, county):
+    with pytest.raises(PermissionDenied):
+        codes_issue(actor=county.user(Role.DISCIPLINE_COMMISSION), box=box, count=3)
+    with pytest.raises(PermissionDenied):
+        box_open(actor=county.user(Role.ORG_SECRETARY), box=box)
+    with pytest.raises(ValidationError):
+        codes_issue(actor=county.user(Role.WORK_COMMITTEE_ADMIN), box=box, count=0)
+    assert Box.objects.get().status == BoxStatus.DRAFT
+
+
+def test_rater_and_chair_pages(box, county, login, client):
+    admin_client = login(county.user(Role.WORK_COMMITTEE_ADMIN))
+    sheet_page = admin_client.post(reverse("ballots:codes_issue", args=[box.pk]), {"count": "3"})
+    html = sheet_page.content.decode()
+    codes = re.findall(r'<div class="code">([A-Z2-9-]+)</div>', html)
+    assert len(codes) == 3 and html.count("<svg") == 3
+    assert "no-store" in sheet_page["Cache-Control"]
+    admin_client.post(reverse("ballots:box_open", args=[box.pk]))
+    admin_client.logout()
+
+    url = reverse("vote:rater_form", args=[box.pk])
+    form = client.get(url).content.decode()
+    assert "张三" in form and "李四" in form
+    data = {"code": codes[0], **{f"c_{k}": v for k, v in sheet(box, G, F).items()}}
+    done = client.post(url, data)
+    assert done.status_code == 200 and "回执码" in done.content.decode()
+    again = client.post(url, data)
+    assert again.status_code == 409 and "已提交" in again.content.decode()
+    missing = client.post(url, {"code": codes[1]})
+    assert missing.status_code == 400 and "请为以下对象选择评价档次" in missing.content.decode()
+
+    admin_client = login(county.user(Role.WORK_COMMITTEE_ADMIN))
+    count = admin_client.get(reverse("ballots:box_count", args=[box.pk])).content.decode()
+    assert 'data-testid="received">1<' in count and "张三" not in count
+    assert admin_client.get(reverse("ballots:result", args=[box.pk])).status_code == 302
+    admin_client.post(reverse("ballots:box_close", args=[box.pk]))
+    result = admin_client.get(reverse("ballots:result", args=[box.pk])).content.decode()
+    assert "发放 3 ≥ 使用 1 = 收回测评票 1 = 计入统计 1" in result and "一致" in result
+    listed = client.get(reverse("vote:receipts", args=[box.pk])).content.decode()
+    assert Ballot.objects.get().receipt in listed

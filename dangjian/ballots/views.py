@@ -1,0 +1,158 @@
+"""Ballot pages: the chair's (logged in, scoped) and the rater's (public, by one-time code)."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from dangjian.ballots import rules, selectors
+from dangjian.ballots.models import Box, BoxStatus
+from dangjian.ballots.services import (
+    BallotRefused,
+    ballot_submit,
+    box_close,
+    box_open,
+    codes_issue,
+    codes_void_unused,
+    format_code,
+)
+from dangjian.core.grades import GRADE_ORDER, Grade
+from dangjian.core.http import AuthedRequest
+from dangjian.org.scope import Perm, require, require_perm
+
+
+def _box(request: AuthedRequest, pk: int) -> Box:
+    box = get_object_or_404(Box.objects.select_related("owner_body"), pk=pk)
+    require(request.user, Perm.BALLOT_MANAGE, box)
+    return box
+
+
+def box_list(request: AuthedRequest) -> HttpResponse:
+    require_perm(request.user, Perm.BALLOT_MANAGE)
+    boxes = selectors.box_list(user=request.user).order_by("-created_at")[:200]
+    return render(request, "ballots/box_list.html", {"boxes": boxes})
+
+
+def box_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    box = _box(request, pk)
+    return render(request, "ballots/box_detail.html", {
+        "box": box, "candidates": box.candidates.all(), "audit": selectors.audit(box),
+        "rule_text": rules.describe(box.rule),
+    })
+
+
+def box_count(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The live count for the chair: ballots received, never results (polled by htmx)."""
+    box = _box(request, pk)
+    return render(request, "ballots/_count.html", {"box": box, "audit": selectors.audit(box)})
+
+
+def _apply(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    box = _box(request, pk)
+    try:
+        if action == "open":
+            box_open(actor=request.user, box=box)
+            messages.success(request, "测评已开始")
+        elif action == "close":
+            box_close(actor=request.user, box=box)
+            messages.success(request, "测评已结束，结果已生成")
+            return redirect("ballots:result", pk=box.pk)
+        elif action == "void":
+            n = codes_void_unused(actor=request.user, box=box)
+            messages.success(request, f"已作废{n}个未使用的票码")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("ballots:box_detail", pk=box.pk)
+
+
+@require_POST
+def box_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _apply(request, pk, "open")
+
+
+@require_POST
+def box_close_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _apply(request, pk, "close")
+
+
+@require_POST
+def codes_void_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _apply(request, pk, "void")
+
+
+@require_POST
+@never_cache
+def codes_issue_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Issue codes and show the printable slip sheet — the only time the codes exist in clear."""
+    box = _box(request, pk)
+    raw = request.POST.get("count", "")
+    try:
+        count = int(raw)
+        codes = codes_issue(actor=request.user, box=box, count=count)
+    except ValueError:
+        messages.error(request, "请输入发放数量（整数）")
+        return redirect("ballots:box_detail", pk=box.pk)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("ballots:box_detail", pk=box.pk)
+    base = request.build_absolute_uri(f"/b/{box.pk}/")
+    slips = [{
+        "code": format_code(c),
+        # segno writes the SVG itself from our own URL: nothing user-supplied is in it.
+        "qr": mark_safe(segno.make(f"{base}#{c}", error="m").svg_inline(scale=3)),
+    } for c in codes]
+    response = render(request, "ballots/code_sheet.html", {"box": box, "slips": slips,
+                                                           "url": base})
+    return response
+
+
+def result(request: AuthedRequest, pk: int) -> HttpResponse:
+    box = _box(request, pk)
+    if box.status != BoxStatus.CLOSED:
+        messages.info(request, "测评结束后才能查看结果")
+        return redirect("ballots:box_detail", pk=box.pk)
+    return render(request, "ballots/result.html", {
+        "box": box, "results": selectors.tally(box), "audit": selectors.audit(box),
+        "rule_text": rules.describe(box.rule), "grades": [Grade(g).label for g in GRADE_ORDER],
+    })
+
+
+# The rater's side: no login; the one-time code is the credential, so the form needs no CSRF
+# token (a forged request would need the code itself) and phones need no cookie.
+
+
+def _rater_context(box: Box, **extra: object) -> dict[str, object]:
+    return {"box": box, "candidates": list(box.candidates.all()),
+            "grades": [(g, Grade(g).label) for g in GRADE_ORDER], **extra}
+
+
+@never_cache
+@csrf_exempt
+def rater_form(request: HttpRequest, pk: int) -> HttpResponse:
+    box = get_object_or_404(Box, pk=pk)
+    if request.method != "POST":
+        return render(request, "ballots/rater_form.html", _rater_context(box))
+    grades = {key[2:]: str(value) for key, value in request.POST.items()
+              if key.startswith("c_")}
+    try:
+        receipt = ballot_submit(box_id=box.pk, code=request.POST.get("code", ""), grades=grades)
+    except BallotRefused as exc:
+        status = 409 if exc.kind == "used" else 400
+        return render(request, "ballots/rater_form.html",
+                      _rater_context(box, error=exc.message, chosen=grades,
+                                     code=request.POST.get("code", "")), status=status)
+    return render(request, "ballots/receipt.html", {"box": box, "receipt": receipt})
+
+
+def receipts(request: HttpRequest, pk: int) -> HttpResponse:
+    box = get_object_or_404(Box, pk=pk)
+    listed = selectors.receipts(box) if box.status == BoxStatus.CLOSED else []
+    return render(request, "ballots/receipts.html", {"box": box, "receipts": listed,
+                                                     "audit": selectors.audit(box)})
