@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangjian.evidence",
     "dangjian.rectification",
     "dangjian.ballots",
+    "dangjian.documents",
     "dangjian.demo",
     "dangjian.api",
 ]
