@@ -113,7 +113,7 @@ def _font(run: Run, name: str, size: float, bold: bool = False, color: RGBColor 
 
 
 def _para(doc: DocxDocument, text: str = "", *, font: str, size: float = BODY_PT,
-          align: int | None = None, indent_chars: float = 0, bold: bool = False,
+          align: WD_ALIGN_PARAGRAPH | None = None, indent_chars: float = 0, bold: bool = False,
           color: RGBColor | None = None) -> DocxParagraph:
     p = doc.add_paragraph()
     fmt = p.paragraph_format
