@@ -61,7 +61,27 @@ class County:
             "attachment_other": _attachment(b.people[0]),
             **self._plans(),
             **self._boxes(),
+            **self._module_objects(),
         }
+
+    def _module_objects(self) -> dict[str, Any]:
+        """Each app may add named records through `<app>.testing.matrix_objects(county)`."""
+        import importlib
+
+        from django.apps import apps
+
+        out: dict[str, Any] = {}
+        for config in apps.get_app_configs():
+            if not config.name.startswith("dangjian."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.testing")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.testing":
+                    raise
+                continue
+            out.update(module.matrix_objects(self))
+        return out
 
     def _boxes(self) -> dict[str, Any]:
         from dangjian.ballots.services import box_create

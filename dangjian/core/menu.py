@@ -46,6 +46,14 @@ MENU: list[Section] = [
 ]
 
 
+def add_section(section: Section, before: str = "整改与测评") -> None:
+    """Modules add their menu section from AppConfig.ready(), in front of `before`."""
+    if any(s.label == section.label for s in MENU):
+        return
+    labels = [s.label for s in MENU]
+    MENU.insert(labels.index(before) if before in labels else len(MENU) - 1, section)
+
+
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     path = request.path
