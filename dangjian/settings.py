@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "dangjian.rectification",
     "dangjian.ballots",
     "dangjian.documents",
+    "dangjian.scoring",
+    "dangjian.assessment",
+    "dangjian.duty_review",
+    "dangjian.responsibility",
     "dangjian.demo",
     "dangjian.api",
 ]

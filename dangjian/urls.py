@@ -11,6 +11,9 @@ urlpatterns = [
     path("rectification/", include("dangjian.rectification.urls")),
     path("ballots/", include("dangjian.ballots.urls")),
     path("b/", include("dangjian.ballots.urls_public")),
+    path("assessment/", include("dangjian.assessment.urls")),
+    path("duty-review/", include("dangjian.duty_review.urls")),
+    path("responsibility/", include("dangjian.responsibility.urls")),
     path("api/", include("dangjian.api.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,12 +1,129 @@
-"""(being built)"""
+"""Excel import, import templates and exports of bodies, people and posts (R0.8)."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from dangjian.org.excel import (
+    SPECS,
+    ExportFilter,
+    ImportResult,
+    SheetSpec,
+    export_bytes,
+    import_workbook,
+    problems_bytes,
+    template_bytes,
+    xlsx_response,
+)
+from dangjian.org.excel.columns import MAX_BYTES, MAX_ROWS
+from dangjian.org.excel.workbook import XLSX_TYPE
+from dangjian.org.models import BodyKind, PoliticalStatus, PostKind
+from dangjian.org.scope import Perm, bodies, has_perm, require_perm
+
+PROBLEMS_SHOWN = 500
+_TRUE = {"1", "on", "true", "yes"}
 
 
-def _todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("")
+def _spec_or_404(kind: str) -> SheetSpec:
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise Http404("没有这种导入导出内容")
+    return spec
 
 
-import_view = _todo
-template_download = _todo
-export_view = _todo
+def _kinds(request: HttpRequest) -> list[SheetSpec]:
+    """What this user may import: bodies only with the right to change the structure."""
+    allowed = [SPECS["people"], SPECS["posts"]]
+    if has_perm(request.user, Perm.ORG_STRUCTURE):
+        allowed.insert(0, SPECS["bodies"])
+    return allowed
+
+
+@require_safe
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    require_perm(request.user, Perm.ORG_EDIT)
+    spec = _spec_or_404(kind)
+    return xlsx_response(template_bytes(spec), f"{spec.title}导入模板.xlsx",
+                         f"{spec.kind}-template.xlsx")
+
+
+def _filters(request: HttpRequest, spec: SheetSpec) -> ExportFilter:
+    """The list pages' own filters: q, body, status (people), kind (bodies, posts), on (posts),
+    and ended / left / all=1 to include ended bodies, people who left, past posts."""
+    get = request.GET
+    body = None
+    body_id = get.get("body", "").strip()
+    if body_id:
+        if not body_id.isdigit():
+            raise Http404("组织不存在")
+        body = get_object_or_404(bodies(request.user, Perm.ORG_VIEW), pk=int(body_id))
+    kinds = {"bodies": BodyKind.values, "posts": PostKind.values}.get(spec.kind, [])
+    kind = get.get("kind", "").strip()
+    status = get.get("status", "").strip()
+    try:
+        on = dt.date.fromisoformat(get.get("on", "").strip()) if spec.kind == "posts" else None
+    except ValueError:
+        on = None
+    return ExportFilter(
+        q=get.get("q", "").strip(), body=body,
+        status=status if status in PoliticalStatus.values else "",
+        kind=kind if kind in kinds else "",
+        include_ended=any(get.get(k) == "1" for k in ("ended", "left", "all")), on=on,
+    )
+
+
+@require_safe
+def export_view(request: HttpRequest, kind: str) -> HttpResponse:
+    require_perm(request.user, Perm.ORG_VIEW)
+    spec = _spec_or_404(kind)
+    data = export_bytes(user=request.user, kind=spec.kind, filters=_filters(request, spec))
+    today = timezone.localdate()
+    return xlsx_response(data, f"{spec.export_name}-{today:%Y-%m-%d}.xlsx",
+                         f"{spec.kind}-{today:%Y-%m-%d}.xlsx")
+
+
+def _problems_uri(result: ImportResult) -> str:
+    """The problem list as an .xlsx carried in the page itself: nothing is kept on the server."""
+    data = problems_bytes((p.row, p.column, p.message) for p in result.problems)
+    return f"data:{XLSX_TYPE};base64,{base64.b64encode(data).decode()}"
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.ORG_EDIT)
+    kinds = _kinds(request)
+    context: dict[str, object] = {
+        "kinds": kinds, "selected": request.GET.get("kind") or kinds[0].kind,
+        "max_mb": MAX_BYTES // 1024 // 1024, "max_rows": MAX_ROWS,
+    }
+    if request.method == "POST":
+        kind = request.POST.get("kind", "").strip()
+        upload = request.FILES.get("file")
+        context["selected"] = kind
+        if not kind:
+            context["form_error"] = "请选择要导入的内容"
+        else:
+            spec = _spec_or_404(kind)
+            if spec.kind == "bodies":
+                require_perm(request.user, Perm.ORG_STRUCTURE)
+            if upload is None:
+                context["form_error"] = "请选择要导入的Excel（.xlsx）文件"
+            else:
+                result = import_workbook(actor=request.user, spec=spec, upload=upload,
+                                         size=upload.size or 0)
+                if result.ok:
+                    messages.success(request, f"已导入{result.created}条{spec.title}记录")
+                    return redirect(f"{reverse('org:import')}?kind={spec.kind}")
+                context.update(
+                    result=result, spec=spec, problems=result.problems[:PROBLEMS_SHOWN],
+                    problems_uri=_problems_uri(result),
+                )
+    return render(request, "org/import.html", context)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "dangjian.assessment"
+    verbose_name = "党建工作考核"

@@ -1,0 +1,48 @@
+"""`dangjian demo-data --seed N [--if-empty]`: build the demo county (R0.9)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dangjian.demo.builder import DemoExists, demo_build, demo_exists, demo_summary
+from dangjian.demo.catalog import COUNTY
+from dangjian.org.models import Body
+
+DEFAULT_SEED = 1
+
+
+class Command(BaseCommand):
+    help = f"创建演示数据：虚构的{COUNTY}的组织机构、人员、职务、上一年度的变化、演示账号和待办"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                            help=f"随机种子，相同种子生成相同的数据（默认 {DEFAULT_SEED}）")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="数据库中已有任何组织机构时不做任何事")
+
+    def handle(self, *args: Any, seed: int, if_empty: bool, **options: Any) -> None:
+        if if_empty and Body.objects.exists():
+            self.stdout.write("数据库中已有组织机构数据，未创建演示数据。")
+            return
+        if demo_exists():
+            self.stdout.write("演示数据已存在，未做任何更改。")
+            return
+        if Body.objects.exists():
+            raise CommandError("数据库中已有其他组织机构数据，不在其上创建演示数据。")
+        started = time.monotonic()
+        try:
+            demo_build(seed=seed)
+        except DemoExists:
+            self.stdout.write("演示数据已存在，未做任何更改。")
+            return
+        took = time.monotonic() - started
+        s = demo_summary()
+        self.stdout.write(self.style.SUCCESS(
+            f"已创建演示数据（{COUNTY}，种子 {seed}，用时 {took:.1f} 秒）：部门 {s['departments']} 个，"
+            f"党组织 {s['party_orgs']} 个，在职人员 {s['people']} 名，现任职务 {s['posts']} 项，"
+            f"历史任职 {s['ended_posts']} 项，演示账号 {s['accounts']} 个。"
+        ))
+        self.stdout.write("查看演示账号：dangjian demo-accounts")

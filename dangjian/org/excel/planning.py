@@ -1,0 +1,220 @@
+"""Per kind: check every row against the database and the importer's scope (a fixed number of
+queries for the whole file), then write one row through its service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
+
+from django.core.exceptions import ValidationError
+
+from dangjian.org.excel.reading import Row
+from dangjian.org.excel.resolve import BodyIndex, PendingBody, covers
+from dangjian.org.models import Body, Person
+from dangjian.org.scope import Grant, Perm, grants_for, scope_filter
+from dangjian.org.services import body_create, person_create, post_assign
+from dangjian.org.services.people import PERSON_FIELDS
+
+_CHUNK = 2000  # keeps IN lists well under SQLite's variable limit
+
+
+class Plan(Protocol):
+    field_columns: dict[str, str]  # a service's field name -> the column key it maps to
+
+    def write(self, row: Row) -> None: ...
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    items = sorted(set(values))
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+def _out_of_scope(body: Body) -> str:
+    return f"“{body.name}”不在您的管理范围内"
+
+
+def _resolve(row: Row, index: BodyIndex, key: str, within: Body | None = None) -> Body | None:
+    """Resolve an existing body named in column `key` (a problem on the row if it fails)."""
+    text = row.values.get(key)
+    if not text or key in row.problems:
+        return None
+    try:
+        found = index.resolve(text, within=within)
+    except ValueError as exc:
+        row.problems[key] = str(exc)
+        return None
+    assert isinstance(found, Body)  # no pending bodies outside a bodies import
+    row.values[key] = found
+    return found
+
+
+class BodiesPlan:
+    field_columns = {
+        "name": "name", "short_name": "short_name", "code": "code", "kind": "kind",
+        "parent": "parent", "valid_from": "valid_from", "sort_order": "sort_order",
+    }
+
+    def __init__(self, actor: Any, rows: list[Row]) -> None:
+        self.actor = actor
+        self.created: dict[int, Body] = {}
+        index = BodyIndex()
+        grants = grants_for(actor, Perm.ORG_STRUCTURE)
+        first_row: dict[str, int] = {}  # a name or code in the file -> its first row
+        for row in rows:
+            for key in ("name", "code"):
+                if row.values.get(key):
+                    first_row.setdefault(row.values[key], row.number)
+        codes: dict[str, int] = {}
+        for row in rows:
+            code = row.values.get("code") or ""
+            if code and "code" not in row.problems:
+                if code in index.by_code:
+                    row.problems["code"] = f"机构代码“{code}”已被“{index.by_code[code].name}”使用"
+                elif code in codes:
+                    row.problems["code"] = f"与第{codes[code]}行的机构代码重复"
+                else:
+                    codes[code] = row.number
+            self._check_parent(row, index, grants, first_row)
+            if row.values.get("name"):
+                index.add_pending(PendingBody(row.number, row.values["name"], code,
+                                              row.values.get("kind") or "", ok=row.ok))
+
+    @staticmethod
+    def _check_parent(row: Row, index: BodyIndex, grants: list[Grant],
+                      first_row: dict[str, int]) -> None:
+        text = row.values.get("parent")
+        if not text or "parent" in row.problems:
+            return
+        try:
+            parent = index.resolve(text)
+        except ValueError as exc:
+            at = first_row.get(text)
+            if at == row.number:
+                row.problems["parent"] = "上级不能是本行自己"
+            elif at is not None and at > row.number:
+                row.problems["parent"] = f"上级“{text}”在第{at}行，须排在本行之前"
+            else:
+                row.problems["parent"] = str(exc)
+            return
+        row.values["parent"] = parent
+        if isinstance(parent, Body) and not covers(grants, parent):
+            row.scope_problems["parent"] = _out_of_scope(parent)
+        elif isinstance(parent, PendingBody) and not parent.ok:
+            row.problems["parent"] = f"上级（第{parent.row}行）有误，请先更正该行"
+
+    def write(self, row: Row) -> None:
+        v = row.values
+        parent = v["parent"]
+        if isinstance(parent, PendingBody):
+            if parent.row not in self.created:
+                raise ValidationError({"parent": f"上级（第{parent.row}行）未能导入，请先更正该行"})
+            parent = self.created[parent.row]
+        self.created[row.number] = body_create(
+            actor=self.actor, name=v["name"], kind=v["kind"], parent=parent,
+            valid_from=v["valid_from"], short_name=v.get("short_name", ""),
+            code=v.get("code") or None, sort_order=v.get("sort_order") or 0,
+        )
+
+
+class PeoplePlan:
+    field_columns = {name: name for name in PERSON_FIELDS}
+
+    def __init__(self, actor: Any, rows: list[Row]) -> None:
+        self.actor = actor
+        index = BodyIndex()
+        grants = grants_for(actor, Perm.ORG_EDIT)
+        numbers = [r.values["id_number"] for r in rows if r.values.get("id_number")]
+        existing: set[str] = set()
+        for chunk in _chunks(numbers):
+            existing.update(
+                n for n in Person.objects.filter(id_number__in=chunk)
+                .values_list("id_number", flat=True) if n
+            )
+        seen: dict[str, int] = {}
+        for row in rows:
+            number = row.values.get("id_number")
+            if number:
+                if number in existing:
+                    row.problems["id_number"] = "该身份证号已在系统中登记"
+                elif number in seen:
+                    row.problems["id_number"] = f"与第{seen[number]}行的身份证号重复"
+                else:
+                    seen[number] = row.number
+            unit = _resolve(row, index, "unit")
+            branch = _resolve(row, index, "branch", within=unit)
+            key, target = ("branch", branch) if branch else ("unit", unit)
+            if target is not None and not covers(grants, target):
+                row.scope_problems[key] = _out_of_scope(target)
+
+    def write(self, row: Row) -> None:
+        fields = {k: v for k, v in row.values.items() if k in PERSON_FIELDS}
+        fields["id_number"] = fields.get("id_number") or None
+        person_create(actor=self.actor, **fields)
+
+
+class PostsPlan:
+    field_columns = {
+        "person": "person_name", "body": "body", "kind": "kind", "start": "start",
+        "end": "end", "portfolio": "portfolio",
+    }
+
+    def __init__(self, actor: Any, rows: list[Row]) -> None:
+        self.actor = actor
+        index = BodyIndex()
+        grants = grants_for(actor, Perm.ORG_EDIT)
+        visible = scope_filter(actor, Perm.ORG_VIEW, Person.objects.all())
+        by_number: dict[str, Person] = {}
+        for chunk in _chunks(r.values["id_number"] for r in rows if r.values.get("id_number")):
+            by_number.update((p.id_number or "", p) for p in visible.filter(id_number__in=chunk))
+        by_name: dict[str, list[Person]] = {}
+        names = (r.values["person_name"] for r in rows
+                 if r.values.get("person_name") and not r.values.get("id_number"))
+        for chunk in _chunks(names):
+            for p in visible.filter(name__in=chunk, left_on__isnull=True):
+                by_name.setdefault(p.name, []).append(p)
+        for row in rows:
+            self._find_person(row, by_number, by_name)
+            body = _resolve(row, index, "body")
+            if body is not None and not covers(grants, body):
+                row.scope_problems["body"] = _out_of_scope(body)
+            start, end = row.values.get("start"), row.values.get("end")
+            if start and end and end < start:
+                row.problems["end"] = "免职日期不能早于任职日期"
+
+    @staticmethod
+    def _find_person(row: Row, by_number: dict[str, Person],
+                     by_name: dict[str, list[Person]]) -> None:
+        name, number = row.values.get("person_name"), row.values.get("id_number")
+        if "id_number" in row.problems or "person_name" in row.problems:
+            return
+        if number:
+            person = by_number.get(number)
+            if person is None:
+                row.problems["id_number"] = "您管理的人员中没有该身份证号（请先导入人员）"
+            elif person.name != name:
+                row.problems["person_name"] = f"与身份证号对应的人员姓名“{person.name}”不一致"
+            else:
+                row.values["person"] = person
+            return
+        found = by_name.get(name or "", [])
+        if not found:
+            row.problems["person_name"] = f"您管理的在册人员中没有“{name}”（请先导入人员）"
+        elif len(found) > 1:
+            row.problems["id_number"] = f"有{len(found)}名叫“{name}”的人员，请填写身份证号"
+        else:
+            row.values["person"] = found[0]
+
+    def write(self, row: Row) -> None:
+        v = row.values
+        post_assign(
+            actor=self.actor, person=v["person"], body=v["body"], kind=v["kind"],
+            start=v["start"], portfolio=v.get("portfolio", ""), end=v.get("end"),
+        )
+
+
+PLANNERS: dict[str, Callable[[Any, list[Row]], Plan]] = {
+    "bodies": BodiesPlan,
+    "people": PeoplePlan,
+    "posts": PostsPlan,
+}
