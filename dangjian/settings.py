@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves its bundled Swagger UI files: /api/docs works offline
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.org",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dangjian.trail.models import TrailEntry
@@ -70,11 +71,16 @@ def _url(entry: dict[str, Any], objects: dict[str, Any]) -> str:
     return url
 
 
-def _request(client: Any, entry: dict[str, Any], url: str) -> Any:
+def _resolve(values: dict[str, Any], objects: dict[str, Any]) -> dict[str, Any]:
+    return {k: objects[v].pk if isinstance(v, str) and v in objects else v
+            for k, v in values.items()}
+
+
+def _request(client: Any, entry: dict[str, Any], url: str, objects: dict[str, Any]) -> Any:
     method = entry.get("method", "GET").upper()
+    data = _resolve(entry.get("data", {}), objects)
     if method == "GET":
-        return client.get(url)
-    data = entry.get("data", {})
+        return client.get(url, data)
     if entry.get("json"):
         return client.generic(method, url, data=__import__("json").dumps(data),
                               content_type="application/json")
@@ -90,16 +96,17 @@ def _request(client: Any, entry: dict[str, Any], url: str) -> Any:
 def test_route_scope(entry, county, client):
     objects = county.objects()
     url = _url(entry, objects)
-    anonymous = _request(client, entry, url)
+    anonymous = _request(client, entry, url, objects)
     assert anonymous.status_code in (302, 401, 403), f"anonymous reached {url}"
     allowed = set(entry["allow"])
     unknown_roles = allowed - set(ROLES)
     assert not unknown_roles, f"unknown roles in matrix: {unknown_roles}"
     failures = []
     for role in ROLES:
+        sid = transaction.savepoint()  # each role meets the same state
         client.force_login(county.user(role))
         traced = TrailEntry.objects.count()
-        response = _request(client, entry, url)
+        response = _request(client, entry, url, objects)
         status = response.status_code
         if role in allowed:
             if status >= 400:
@@ -109,6 +116,7 @@ def test_route_scope(entry, county, client):
                 failures.append(f"{role}: expected denied, got {status}")
             if TrailEntry.objects.count() != traced:
                 failures.append(f"{role}: denied request wrote to the trace")
+        transaction.savepoint_rollback(sid)
         client.logout()
     assert not failures, f"{entry.get('method', 'GET')} {url}: " + "; ".join(
         failures)

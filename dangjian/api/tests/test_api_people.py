@@ -76,6 +76,8 @@ def test_list_filters(county, login):
     page = client.get("/api/people?q=县财00").json()
     assert [p["name"] for p in page["items"]] == ["县财00号"]
     assert client.get("/api/people?q=县财").json()["total"] == 6
+    # A filter form's empty fields mean "no filter".
+    assert client.get("/api/people?q=&body=&political_status=").json()["total"] == 12
 
 
 @pytest.mark.req("X.3", "R0.2", "R0.7")

@@ -117,6 +117,8 @@ def body_rename(*, actor: Any, body: Body, name: str, on: dt.date) -> Body:
 def body_move(*, actor: Any, body: Body, parent: Body, on: dt.date) -> Body:
     require_body(actor, Perm.ORG_STRUCTURE, body)
     require_body(actor, Perm.ORG_STRUCTURE, parent)
+    if not body.is_active:
+        raise ValidationError(f"“{body.name}”已于{body.valid_to:%Y-%m-%d}撤销，不能调整隶属")
     if parent.path.startswith(body.path):
         raise ValidationError({"parent": "不能把组织调整到它自己或它的下级之下"})
     if parent.pk == body.parent_id:
