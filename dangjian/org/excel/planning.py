@@ -4,17 +4,18 @@ queries for the whole file), then write one row through its service."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 
 from dangjian.org.excel.reading import Row
 from dangjian.org.excel.resolve import BodyIndex, PendingBody, covers
-from dangjian.org.models import Body, Person
+from dangjian.org.models import Body, Person, Post
 from dangjian.org.scope import Grant, Perm, grants_for, scope_filter
 from dangjian.org.services import body_create, person_create, post_assign
 from dangjian.org.services.people import PERSON_FIELDS
 
+T = TypeVar("T")
 _CHUNK = 2000  # keeps IN lists well under SQLite's variable limit
 
 
@@ -24,8 +25,8 @@ class Plan(Protocol):
     def write(self, row: Row) -> None: ...
 
 
-def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
-    items = sorted(set(values))
+def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
+    items = list(dict.fromkeys(values))
     for i in range(0, len(items), _CHUNK):
         yield items[i:i + _CHUNK]
 
@@ -66,6 +67,7 @@ class BodiesPlan:
                 if row.values.get(key):
                     first_row.setdefault(row.values[key], row.number)
         codes: dict[str, int] = {}
+        siblings: dict[tuple[str, object], int] = {}  # (name, parent) -> first row
         for row in rows:
             code = row.values.get("code") or ""
             if code and "code" not in row.problems:
@@ -76,6 +78,7 @@ class BodiesPlan:
                 else:
                     codes[code] = row.number
             self._check_parent(row, index, grants, first_row)
+            self._check_twin(row, index, siblings)
             if row.values.get("name"):
                 index.add_pending(PendingBody(row.number, row.values["name"], code,
                                               row.values.get("kind") or "", ok=row.ok))
@@ -102,6 +105,23 @@ class BodiesPlan:
             row.scope_problems["parent"] = _out_of_scope(parent)
         elif isinstance(parent, PendingBody) and not parent.ok:
             row.problems["parent"] = f"上级（第{parent.row}行）有误，请先更正该行"
+
+    @staticmethod
+    def _check_twin(row: Row, index: BodyIndex, siblings: dict[tuple[str, object], int]) -> None:
+        """The same body twice (a file imported again) is refused: same name, same parent."""
+        name, parent = row.values.get("name"), row.values.get("parent")
+        if not name or not isinstance(parent, Body | PendingBody) or "name" in row.problems:
+            return
+        if isinstance(parent, Body) and any(
+            isinstance(b, Body) and b.parent_id == parent.pk for b in index.by_name.get(name, [])
+        ):
+            row.problems["name"] = f"“{parent.name}”下已有“{name}”"
+            return
+        key = (name, parent.pk if isinstance(parent, Body) else f"row{parent.row}")
+        if key in siblings:
+            row.problems["name"] = f"与第{siblings[key]}行重复（同一上级下的同名组织）"
+        else:
+            siblings[key] = row.number
 
     def write(self, row: Row) -> None:
         v = row.values
@@ -132,6 +152,8 @@ class PeoplePlan:
                 .values_list("id_number", flat=True) if n
             )
         seen: dict[str, int] = {}
+        namesakes = self._namesakes(rows)
+        unnumbered: dict[tuple[str, int], int] = {}  # (name, unit) -> first row without ID
         for row in rows:
             number = row.values.get("id_number")
             if number:
@@ -146,6 +168,33 @@ class PeoplePlan:
             key, target = ("branch", branch) if branch else ("unit", unit)
             if target is not None and not covers(grants, target):
                 row.scope_problems[key] = _out_of_scope(target)
+            if unit is not None and not number and "id_number" not in row.problems:
+                self._check_namesake(row, unit, namesakes, unnumbered)
+
+    @staticmethod
+    def _namesakes(rows: list[Row]) -> set[tuple[str, int]]:
+        names = (r.values["name"] for r in rows
+                 if r.values.get("name") and not r.values.get("id_number"))
+        found: set[tuple[str, int]] = set()
+        for chunk in _chunks(names):
+            found.update(Person.objects.filter(name__in=chunk, left_on__isnull=True)
+                         .values_list("name", "unit_id"))
+        return found
+
+    @staticmethod
+    def _check_namesake(row: Row, unit: Body, namesakes: set[tuple[str, int]],
+                        unnumbered: dict[tuple[str, int], int]) -> None:
+        """Without an ID number the same person imported twice could not be told apart from
+        a namesake: ask for the number rather than guess."""
+        key = (row.values["name"], unit.pk)
+        if key in namesakes:
+            row.problems["id_number"] = (f"“{unit.name}”已有在册人员“{key[0]}”；"
+                                         "如是另一人，请填写身份证号以区分")
+        elif key in unnumbered:
+            row.problems["id_number"] = (f"与第{unnumbered[key]}行同单位同名且都未填身份证号，"
+                                         "请填写身份证号以区分")
+        else:
+            unnumbered[key] = row.number
 
     def write(self, row: Row) -> None:
         fields = {k: v for k, v in row.values.items() if k in PERSON_FIELDS}
@@ -181,6 +230,27 @@ class PostsPlan:
             start, end = row.values.get("start"), row.values.get("end")
             if start and end and end < start:
                 row.problems["end"] = "免职日期不能早于任职日期"
+        self._check_repeats(rows)
+
+    @staticmethod
+    def _check_repeats(rows: list[Row]) -> None:
+        """The same term twice (a file imported again): same person, body, post and start."""
+        ready = [r for r in rows if r.ok and "person" in r.values and "start" in r.values]
+        people = {r.values["person"].pk for r in ready}
+        existing: set[tuple[Any, ...]] = set()
+        for chunk in _chunks(people):
+            existing.update(Post.objects.filter(person_id__in=chunk)
+                            .values_list("person_id", "body_id", "kind", "start"))
+        first: dict[tuple[Any, ...], int] = {}
+        for row in ready:
+            v = row.values
+            key = (v["person"].pk, v["body"].pk, v["kind"], v["start"])
+            if key in existing:
+                row.problems["start"] = "该任职记录已在系统中（同一人员、组织、职务和任职日期）"
+            elif key in first:
+                row.problems["start"] = f"与第{first[key]}行重复"
+            else:
+                first[key] = row.number
 
     @staticmethod
     def _find_person(row: Row, by_number: dict[str, Person],

@@ -123,7 +123,7 @@ def template_bytes(spec: SheetSpec) -> bytes:
 def _general_rules(spec: SheetSpec) -> list[str]:
     return [
         "填写规则：",
-        f"1. 在“{spec.title}”工作表中填写，第1行为表头，请勿修改、删除或调换列名；"
+        f"1. 在“{spec.title}”工作表中填写，第1行为表头（列名），请勿修改；"
         "第2行起每行一条。",
         "2. 红色列名为必填列；选择类的列请从下拉列表中选择，只能填写上表列出的可选值。",
         f"3. 日期一律写成{DATE_FORMAT}（如2020-01-01），或设为Excel日期格式。",

@@ -242,3 +242,31 @@ def test_bodies_import_needs_structure_right_and_unknown_kind_404(county, login)
     response = client.post(reverse("org:import"), {"kind": "people"})
     assert response.status_code == 200 and "请选择要导入的Excel" in response.content.decode()
     assert not Body.objects.filter(name="新支部").exists()
+
+
+@pytest.mark.req("R0.8")
+def test_same_file_imported_twice_is_refused_the_second_time(county, admin):
+    bodies = xlsx(BODY_HEADERS, [
+        ["县审计局", "", "", "部门（单位）", "中共示范县委员会", "2021-01-01", None],
+        ["县审计局党组", "", "", "党组", "县审计局", "2021-01-01", None],
+        ["县审计局党组", "", "", "党组", "县审计局", "2021-01-01", None],
+    ])
+    assert (4, "名称", "与第3行重复（同一上级下的同名组织）") in refused(admin, "bodies", bodies)
+    bodies = xlsx(BODY_HEADERS, [["县审计局", "", "", "部门（单位）", "中共示范县委员会",
+                                  "2021-01-01", None]])
+    assert post_file(admin, "bodies", bodies).status_code == 302
+    assert refused(admin, "bodies", bodies) == [(2, "名称", "“中共示范县委员会”下已有“县审计局”")]
+
+    people = people_file(person_row("无号甲", UNIT, BRANCH), person_row("无号乙", UNIT, BRANCH))
+    assert post_file(admin, "people", people).status_code == 302
+    found = refused(admin, "people", people)
+    assert [(r, c) for r, c, _ in found] == [(2, "身份证号"), (3, "身份证号")]
+    assert "已有在册人员“无号甲”" in found[0][2]
+
+    a = county.depts[0]
+    posts = xlsx(POST_HEADERS, [
+        ["无号甲", "", a.leading_group.name, "党组成员", "", "2022-01-01", None],
+    ])
+    assert post_file(admin, "posts", posts).status_code == 302
+    assert refused(admin, "posts", posts) == [
+        (2, "任职日期", "该任职记录已在系统中（同一人员、组织、职务和任职日期）")]
