@@ -129,7 +129,7 @@ def test_tree_query_count_does_not_grow_with_the_tree(county, login):
     add_dept(county.root, "县交通局")
     assert Body.objects.filter(kind=BodyKind.UNIT, parent=county.root).count() == 4
     four = count()
-    assert four == two
+    assert four == two, (two, four)
     rows = client.get(url, {"body": county.root.pk}).context["rows"]
     assert "县交通局" in [b.name for b in rows]
 

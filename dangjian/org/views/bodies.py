@@ -7,6 +7,7 @@ they may see but not change is a 403 — both before any input is looked at.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -189,16 +190,12 @@ def _table_rows(user: Any, nodes: list[selectors.TreeNode], selected: selectors.
         wanted |= ended
     qs: QuerySet[Body] = (
         bodies(user, Perm.ORG_VIEW).filter(wanted).distinct()
-        .annotate(
-            child_count=SubqueryCount(
-                Body.objects.filter(parent=OuterRef("pk"), valid_to__isnull=True)
-                .values("pk")
-            ),
-            people_count=people_under(OuterRef("path")),
-        )
+        .annotate(people_count=people_under(OuterRef("path")))
     )
     rows = list(qs)
+    child_counts = Counter(n.parent_id for n in nodes)  # as of the date, from the tree
     for body in rows:
+        body.child_count = child_counts.get(body.pk, 0)  # type: ignore[attr-defined]
         node = by_id.get(body.pk)
         body.name_on = node.name if node else body.name  # type: ignore[attr-defined]
         parent = by_id.get(node.parent_id) if node and node.parent_id else None

@@ -1,0 +1,105 @@
+"""A 工委 administrator maintains the registry in a real browser (R0.1, R0.2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dangjian.org.idcard import make_id_number, mask_id_number
+from dangjian.org.models import Person
+from dangjian.testing import PASSWORD, build_county
+from dangjian.trail.models import TrailEntry
+
+NEW_NAME = "浏览器新增党员"
+NEW_ID = make_id_number("410100", dt.date(1988, 5, 20), 901)
+
+
+@pytest.mark.browser
+@pytest.mark.req("R0.1", "R0.2")
+def test_admin_adds_a_person_to_a_branch_in_the_browser(
+    transactional_db: None, live_server: Any, chromium: Any, artifacts: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    county = build_county()
+    dept = county.depts[0]
+    branch = dept.branches[0]
+    page = chromium.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.set_default_timeout(15_000)
+
+    # Log in through the form.
+    page.goto(f"{live_server.url}/org/")
+    expect(page.locator("h1")).to_have_text("登录")
+    page.fill("#id_username", "t_wc_admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("组织架构")
+    # The stylesheet is served (the red top bar), so screenshots show the real layout.
+    assert page.eval_on_selector(".topbar", "e => getComputedStyle(e).backgroundColor") \
+        == "rgb(183, 28, 28)"
+
+    # Open the tree down to the branch.
+    tree = page.locator(".org-tree")
+    tree.get_by_role("link", name=dept.unit.name, exact=True).click()
+    tree.get_by_role("link", name=dept.committee.name, exact=True).click()
+    page.screenshot(path=str(artifacts / "org-tree.png"), full_page=True)
+    page.fill("#children input[name=q]", "第2")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#children tbody tr")).to_have_count(1)
+    expect(page.locator("#children tbody")).to_contain_text(dept.branches[1].name)
+    tree.get_by_role("link", name=branch.name, exact=True).click()
+    expect(page.locator("#children h2")).to_have_text(branch.name)
+    page.locator("#children h2 a").click()
+    expect(page.locator("h1")).to_contain_text(branch.name)
+    expect(page.locator(".evidence-panel")).to_be_visible()
+    page.screenshot(path=str(artifacts / "org-branch-detail.png"), full_page=True)
+
+    # Add a person to the branch through the form: the branch and its unit are preselected.
+    page.get_by_role("link", name="新增人员").click()
+    expect(page.locator("h1")).to_have_text("新增人员")
+    expect(page.locator("#id_branch")).to_have_value(str(branch.pk))
+    expect(page.locator("#id_unit")).to_have_value(str(dept.unit.pk))
+    page.fill("#id_name", NEW_NAME)
+    page.select_option("#id_gender", "M")
+    page.fill("#id_id_number", "410100198805209010")  # wrong check digit first
+    page.fill("#id_party_join_date", "2012-07-01")
+    page.fill("#id_job_title", "科员")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".form-row .errorlist")).to_contain_text("身份证号校验位不正确")
+    expect(page.locator("#id_name")).to_have_value(NEW_NAME)  # input kept
+    page.screenshot(path=str(artifacts / "org-person-form-error.png"), full_page=True)
+    assert not Person.objects.filter(name=NEW_NAME).exists()
+    page.fill("#id_id_number", NEW_ID)
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text(f"已新增人员“{NEW_NAME}”")
+    expect(page.locator("#id-number")).to_contain_text(mask_id_number(NEW_ID))
+    page.get_by_role("link", name="显示").click()
+    expect(page.locator("#id-number")).to_contain_text(NEW_ID)
+
+    person = Person.objects.get(name=NEW_NAME)
+    assert person.branch_id == branch.pk and person.unit_id == dept.unit.pk
+    assert person.birth_date == dt.date(1988, 5, 20)
+    assert TrailEntry.objects.filter(subject_type="org.person", subject_id=str(person.pk),
+                                     action="create", actor=county.user("wc_admin")).exists()
+
+    # The people list shows them, ID masked.
+    page.goto(f"{live_server.url}/org/people/?body={branch.pk}")
+    row = page.locator("table.list tbody tr", has_text=NEW_NAME)
+    expect(row).to_contain_text(mask_id_number(NEW_ID))
+    expect(row).not_to_contain_text(NEW_ID)
+    page.screenshot(path=str(artifacts / "org-person-added.png"), full_page=True)
+
+    # On a phone the menu collapses and the page's content does not scroll sideways (the
+    # table scrolls inside its .table-wrap).
+    phone = chromium.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                              is_mobile=True, has_touch=True, device_scale_factor=2)
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(f"{live_server.url}/org/people/?q={NEW_NAME}")
+    expect(phone.locator("table.list")).to_contain_text(NEW_NAME)
+    expect(phone.locator(".sidebar")).to_be_hidden()
+    expect(phone.locator(".menu-toggle")).to_be_visible()
+    assert phone.evaluate("document.querySelector('main.content').scrollWidth") <= 390
+    phone.screenshot(path=str(artifacts / "org-people-phone.png"), full_page=True)
