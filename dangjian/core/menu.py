@@ -59,13 +59,13 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     path = request.path
     sections = []
     for section in MENU:
-        entries = []
-        for e in section.entries:
-            if not has_perm(user, e.perm):
-                continue
-            url = reverse(e.url_name)
-            entries.append({"label": e.label, "url": url,
-                            "active": path == url or (url != "/" and path.startswith(url))})
+        entries = [{"label": e.label, "url": reverse(e.url_name), "active": False}
+                   for e in section.entries if has_perm(user, e.perm)]
         if entries:
             sections.append({"label": section.label, "entries": entries})
+    # The one entry whose address is the longest prefix of this page is the current one.
+    matches = [e for s in sections for e in s["entries"]
+               if path == e["url"] or (e["url"] != "/" and path.startswith(e["url"]))]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return sections

@@ -84,3 +84,10 @@ def test_healthz_reports_database(db, client):
 def test_static_served_by_the_app(db, client):
     response = client.get("/static/dangjian/app.css")
     assert response.status_code == 200
+
+
+def test_menu_marks_one_current_entry(county, login):
+    html = login(county.user(Role.WORK_COMMITTEE_ADMIN)).get(reverse("org:person_list")).content
+    page = html.decode()
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/org/people/" class="active"' in page

@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 port = int(os.environ.get("PORT", "8000"))
             except ValueError:
                 raise CommandError("环境变量 PORT 应为端口号") from None
-        import waitress
+        import waitress  # type: ignore[import-untyped]  # no stubs published
 
         from dangjian.wsgi import application
 
