@@ -93,10 +93,7 @@ def accounts_create(county: DemoCounty) -> dict[str, User]:
     """The other demo accounts, linked to whoever holds their post now (after the history)."""
     show = county.dept(SHOWCASE)
     branch = show.branches[0]
-    member = (Person.objects.filter(branch=branch, left_on__isnull=True, account__isnull=True,
-                                    political_status=PoliticalStatus.MEMBER)
-              .exclude(pk__in=Post.objects.values("person_id")).order_by("pk").first())
-    assert show.leading_group is not None and member is not None
+    assert show.leading_group is not None
     places: dict[str, tuple[Body, Person | None, bool]] = {
         "gongwei": (county.root, _staff(county.work_committee.people, 1), True),
         "zuzhibu": (county.root, _staff(county.org_dept.people), True),
@@ -106,12 +103,24 @@ def accounts_create(county: DemoCounty) -> dict[str, User]:
         "dzsj": (show.unit, _holder(show.leading_group, PostKind.LEADING_GROUP_SECRETARY), True),
         "zbsj": (branch, _holder(branch, PostKind.ORG_SECRETARY), True),
         "jjwy": (show.unit, _holder(show.discipline, PostKind.DISCIPLINE_MEMBER), True),
-        "dangyuan": (branch, member, False),
     }
-    for account in ACCOUNTS[1:]:
+    for account in ACCOUNTS[1:-1]:
         body, person, recursive = places[account.username]
         county.accounts[account.username] = _create(account, body, person, recursive)
+    county.accounts["dangyuan"] = _create(ACCOUNTS[-1], branch, _ordinary_member(branch),
+                                          recursive=False)
     return county.accounts
+
+
+def _ordinary_member(branch: Body) -> Person:
+    """A member of the branch who never held a post, else one who holds none now."""
+    members = Person.objects.filter(branch=branch, left_on__isnull=True, account__isnull=True,
+                                    political_status=PoliticalStatus.MEMBER).order_by("pk")
+    member = (members.exclude(pk__in=Post.objects.values("person_id")).first()
+              or members.exclude(pk__in=Post.objects.current().values("person_id")).first()
+              or members.first())
+    assert member is not None, f"{branch.name}没有党员"
+    return member
 
 
 def tasks_open(county: DemoCounty, now: dt.datetime | None = None) -> None:

@@ -37,8 +37,9 @@ def demo_exists() -> bool:
     return Body.objects.filter(code=ROOT_CODE).exists()
 
 
-def demo_build(*, seed: int) -> DemoCounty:
-    """Build the whole demo county for a seed; the same seed gives the same county."""
+def demo_build(*, seed: int, modules: bool = True) -> DemoCounty:
+    """Build the whole demo county for a seed; the same seed gives the same county.
+    `modules=False` stops after the registry, accounts and tasks (no module steps)."""
     with transaction.atomic():
         if demo_exists():
             raise DemoExists("演示数据已存在")
@@ -51,7 +52,7 @@ def demo_build(*, seed: int) -> DemoCounty:
         build_history(county)
         accounts_create(county)
         tasks_open(county)
-        module_steps(county)
+        county.steps = module_steps(county) if modules else []
     return county
 
 

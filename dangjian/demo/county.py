@@ -36,6 +36,7 @@ class DemoCounty:
     years: dict[str, Any] = field(default_factory=dict)  # "previous", "current": cycles.Year
     accounts: dict[str, Any] = field(default_factory=dict)  # username -> accounts.User
     maker: Any = None  # the PersonMaker that made everyone (see PersonMaker.fork)
+    steps: list[str] = field(default_factory=list)  # apps whose demo step ran
 
     @property
     def offices(self) -> list[DemoDept]:

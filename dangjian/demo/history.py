@@ -76,6 +76,25 @@ def _new_head(county: DemoCounty, dept: DemoDept, rng: random.Random, on: dt.dat
     return person_create(actor=county.admin, **fields)
 
 
+def _fill_seat(county: DemoCounty, dept: DemoDept, rng: random.Random, seat: Post,
+               on: dt.date) -> None:
+    """A member of staff steps up into the 党组 seat the new 党组书记 left."""
+    free = Person.objects.filter(unit=dept.unit, left_on__isnull=True, posts__isnull=True,
+                                 political_status=PoliticalStatus.MEMBER).order_by("pk")
+    staff = list(free.filter(birth_date__year__lte=BASE.year - 35)) or list(free)
+    if staff:
+        person = rng.choice(staff)
+        person_update(actor=county.admin, person=person, job_title=dept.spec.deputy,
+                      rank="副科级")
+    else:  # nobody to promote in a small unit: someone is transferred in
+        person = person_create(actor=county.admin, **county.maker.fork(rng).fields(
+            unit=dept.unit, branch=dept.branches[0], majors=dept.spec.majors, age=(35, 50),
+            job_title=dept.spec.deputy, rank="副科级",
+        ))
+    post_assign(actor=county.admin, person=person, body=seat.body, kind=seat.kind,
+                start=on + dt.timedelta(days=14), portfolio=seat.portfolio)
+
+
 def _handovers(county: DemoCounty, rng: random.Random, year: int) -> None:
     """Five departments get a new 党组书记: promoted from the 党组, or transferred in."""
     actor = county.admin
@@ -96,6 +115,7 @@ def _handovers(county: DemoCounty, rng: random.Random, year: int) -> None:
             successor = seat.person
             person_update(actor=actor, person=successor, job_title=dept.spec.head,
                           rank="正科级")
+            _fill_seat(county, dept, rng, seat, on)
         else:
             post_end(actor=actor, post=old, on=on, reason="到龄退出领导岗位")
             person_update(actor=actor, person=old.person, job_title="一级主任科员",
@@ -108,26 +128,25 @@ def _handovers(county: DemoCounty, rng: random.Random, year: int) -> None:
 
 def _branch_elections(county: DemoCounty, rng: random.Random, year: int,
                       keep: set[Body]) -> None:
-    """Four branches elect a new secretary (换届): a committee member takes over."""
+    """Four branches with a committee hold elections (换届): a committee member takes over."""
     actor = county.admin
+    with_committee = set(Post.objects.filter(
+        kind=PostKind.ORG_COMMITTEE_MEMBER, end__isnull=True, body__kind=BodyKind.BRANCH,
+    ).values_list("body_id", flat=True))
     branches = [
         b for d in county.active_depts if d.spec.size != Size.SMALL
-        for b in d.branches if b not in keep
+        for b in d.branches if b not in keep and b.pk in with_committee
     ]
     for branch in rng.sample(branches, 4):
         on = _day(rng, year)
         old = _current(branch, PostKind.ORG_SECRETARY)
-        committee = list(Post.objects.select_related("person").filter(
-            body=branch, kind=PostKind.ORG_COMMITTEE_MEMBER, end__isnull=True).order_by("pk"))
+        seat = rng.choice(list(Post.objects.select_related("person").filter(
+            body=branch, kind=PostKind.ORG_COMMITTEE_MEMBER, end__isnull=True).order_by("pk")))
         post_end(actor=actor, post=old, on=on, reason="支部换届")
-        if committee:
-            seat = rng.choice(committee)
-            post_end(actor=actor, post=seat, on=on, reason="当选支部书记")
-            successor = seat.person
-        else:
-            successor = rng.choice(list(Person.objects.filter(
-                branch=branch, left_on__isnull=True, political_status=PoliticalStatus.MEMBER,
-            ).exclude(pk=old.person_id).order_by("pk")))
+        post_end(actor=actor, post=seat, on=on, reason="当选支部书记")
+        post_assign(actor=actor, person=old.person, body=branch,
+                    kind=PostKind.ORG_COMMITTEE_MEMBER, start=on, portfolio=seat.portfolio)
+        successor = seat.person
         if not successor.is_party_cadre:
             person_update(actor=actor, person=successor, is_party_cadre=True,
                           cadre_type=CadreType.PART_TIME)

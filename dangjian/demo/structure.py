@@ -288,4 +288,9 @@ def build_structure(*, seed: int, current_year: int) -> DemoCounty:
         builder.department(root, spec, f"QH-{i:03d}")
         for i, spec in enumerate(DEPARTMENTS, start=1)
     ]
-    return DemoCounty(seed, current_year, root, *offices, depts=depts, maker=builder.maker)
+    org_dept, work_committee, discipline_commission, civilization_office = offices
+    return DemoCounty(
+        seed=seed, current_year=current_year, root=root, org_dept=org_dept,
+        work_committee=work_committee, discipline_commission=discipline_commission,
+        civilization_office=civilization_office, depts=depts, maker=builder.maker,
+    )

@@ -22,8 +22,11 @@ class Command(BaseCommand):
                             help=f"随机种子，相同种子生成相同的数据（默认 {DEFAULT_SEED}）")
         parser.add_argument("--if-empty", action="store_true",
                             help="数据库中已有任何组织机构时不做任何事")
+        parser.add_argument("--no-modules", action="store_true",
+                            help="只创建组织机构、人员、职务、账号和待办，不生成各业务模块的演示数据")
 
-    def handle(self, *args: Any, seed: int, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, seed: int, if_empty: bool, no_modules: bool,
+               **options: Any) -> None:
         if if_empty and Body.objects.exists():
             self.stdout.write("数据库中已有组织机构数据，未创建演示数据。")
             return
@@ -34,15 +37,18 @@ class Command(BaseCommand):
             raise CommandError("数据库中已有其他组织机构数据，不在其上创建演示数据。")
         started = time.monotonic()
         try:
-            demo_build(seed=seed)
+            county = demo_build(seed=seed, modules=not no_modules)
         except DemoExists:
             self.stdout.write("演示数据已存在，未做任何更改。")
             return
         took = time.monotonic() - started
         s = demo_summary()
         self.stdout.write(self.style.SUCCESS(
-            f"已创建演示数据（{COUNTY}，种子 {seed}，用时 {took:.1f} 秒）：部门 {s['departments']} 个，"
-            f"党组织 {s['party_orgs']} 个，在职人员 {s['people']} 名，现任职务 {s['posts']} 项，"
+            f"已创建演示数据（{COUNTY}，种子 {seed}，用时 {took:.1f} 秒）："
+            f"部门 {s['departments']} 个，党组织 {s['party_orgs']} 个，"
+            f"在职人员 {s['people']} 名，现任职务 {s['posts']} 项，"
             f"历史任职 {s['ended_posts']} 项，演示账号 {s['accounts']} 个。"
         ))
+        if county.steps:
+            self.stdout.write(f"各模块演示数据：{'、'.join(county.steps)}")
         self.stdout.write("查看演示账号：dangjian demo-accounts")
