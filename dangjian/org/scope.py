@@ -36,6 +36,23 @@ class Perm(StrEnum):
     RECTIFY = "rectification.edit"  # draft plans, report progress (the owning side)
     RECTIFY_VERIFY = "rectification.verify"  # verify and close items (the upper body)
     BALLOT_MANAGE = "ballot.manage"  # set up, issue codes for, open and close ballots
+    ASSESS_VIEW = "assessment.view"  # read 党建考核 results and records (not interview notes)
+    ASSESS_SYSTEM = "assessment.system"  # build and publish the year's indicator system
+    ASSESS_MANAGE = "assessment.manage"  # teams, 平时掌握 notes, feedback, the special report
+    ASSESS_CONFIDENTIAL = "assessment.confidential"  # read 个别谈话 notes (工委 leaders)
+    ASSESS_RECEIVE = "assessment.receive"  # a 党组 receives its feedback and acknowledges it
+    DUTY_VIEW = "duty_review.view"  # read 述职 plans, reports, meetings and results in scope
+    DUTY_PLAN = "duty_review.plan"  # issue the year's 述职评议工作方案 (工委)
+    DUTY_REVIEW = "duty_review.review"  # review reports at a workflow stage (初审/审定/审定意见)
+    DUTY_MEETING = "duty_review.meeting"  # hold 评议会: agenda, 点评/询问, ballots
+    DUTY_EVALUATE = "duty_review.evaluate"  # 县委's 综合考评 of the third tier
+    RESP_VIEW = "responsibility.view"  # read 两个责任 lists, ledgers, 纪实, supervision
+    RESP_PRIMARY = "responsibility.primary"  # draft the 主体责任清单, record duties against it
+    RESP_SUPERVISORY = "responsibility.supervisory"  # 机关纪检: 监督责任清单 and its 纪实
+    RESP_REVIEW_PRIMARY = "responsibility.review_primary"  # 工委 reviews 主体责任清单
+    RESP_REVIEW_SUPERVISORY = "responsibility.review_supervisory"  # 县纪委 reviews 监督责任清单
+    RESP_OVERSEE = "responsibility.oversee"  # supervision notes, evaluations, talks, praise
+    RESP_SPOT_CHECK = "responsibility.spot_check"  # 县纪委: random spot checks
 
 
 _COUNTY_READ = {Perm.ORG_VIEW, Perm.TRACE_VIEW, Perm.SELF_VIEW}
@@ -44,27 +61,47 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.WORK_COMMITTEE_ADMIN: frozenset(
         _COUNTY_READ
         | {Perm.ORG_EDIT, Perm.ORG_STRUCTURE, Perm.ACCOUNT_MANAGE, Perm.SUPERVISION_VIEW,
-           Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
+           Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE, Perm.DUTY_VIEW, Perm.DUTY_PLAN,
+           Perm.DUTY_REVIEW, Perm.DUTY_MEETING}
+        | {Perm.RESP_VIEW, Perm.RESP_REVIEW_PRIMARY, Perm.RESP_OVERSEE}
+        | {Perm.ASSESS_VIEW, Perm.ASSESS_SYSTEM, Perm.ASSESS_MANAGE, Perm.ASSESS_CONFIDENTIAL}
     ),
     Role.WORK_COMMITTEE_STAFF: frozenset(
         _COUNTY_READ | {Perm.ORG_EDIT, Perm.SUPERVISION_VIEW, Perm.RECTIFY, Perm.RECTIFY_VERIFY,
-                        Perm.BALLOT_MANAGE}
+                        Perm.BALLOT_MANAGE, Perm.DUTY_VIEW, Perm.DUTY_PLAN, Perm.DUTY_REVIEW,
+                        Perm.DUTY_MEETING}
+        | {Perm.RESP_VIEW, Perm.RESP_REVIEW_PRIMARY, Perm.RESP_OVERSEE}
+        | {Perm.ASSESS_VIEW, Perm.ASSESS_SYSTEM, Perm.ASSESS_MANAGE}
     ),
-    Role.ORGANIZATION_DEPT: frozenset(_COUNTY_READ),
+    Role.ORGANIZATION_DEPT: frozenset(_COUNTY_READ | {Perm.DUTY_VIEW}
+                                      | {Perm.ASSESS_VIEW, Perm.ASSESS_SYSTEM}),
     Role.COUNTY_COMMITTEE: frozenset(
-        _COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
+        _COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE,
+                        Perm.DUTY_VIEW, Perm.DUTY_MEETING, Perm.DUTY_EVALUATE}
+        | {Perm.RESP_VIEW}
+        | {Perm.ASSESS_VIEW}
     ),
     Role.DISCIPLINE_COMMISSION: frozenset(
         _COUNTY_READ | {Perm.SUPERVISION_VIEW, Perm.RECTIFY_VERIFY}
+        | {Perm.RESP_VIEW, Perm.RESP_REVIEW_SUPERVISORY, Perm.RESP_OVERSEE,
+           Perm.RESP_SPOT_CHECK}
     ),
     Role.CIVILIZATION_OFFICE: frozenset({Perm.ORG_VIEW, Perm.SELF_VIEW}),
     Role.LEADING_GROUP_SECRETARY: frozenset(
-        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE,
+                        Perm.DUTY_VIEW, Perm.DUTY_REVIEW, Perm.DUTY_MEETING}
+        | {Perm.RESP_VIEW, Perm.RESP_PRIMARY}
+        | {Perm.ASSESS_RECEIVE}
     ),
     Role.ORG_SECRETARY: frozenset(
-        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE}
+        _COUNTY_READ | {Perm.ORG_EDIT, Perm.RECTIFY, Perm.RECTIFY_VERIFY, Perm.BALLOT_MANAGE,
+                        Perm.DUTY_VIEW, Perm.DUTY_REVIEW, Perm.DUTY_MEETING}
+        | {Perm.RESP_VIEW, Perm.RESP_PRIMARY}
     ),
-    Role.DISCIPLINE_MEMBER: frozenset({Perm.ORG_VIEW, Perm.SELF_VIEW, Perm.SUPERVISION_VIEW}),
+    Role.DISCIPLINE_MEMBER: frozenset(
+        {Perm.ORG_VIEW, Perm.SELF_VIEW, Perm.SUPERVISION_VIEW}
+        | {Perm.RESP_VIEW, Perm.RESP_SUPERVISORY}
+    ),
     Role.MEMBER: frozenset({Perm.SELF_VIEW}),
 }
 
