@@ -4,3 +4,34 @@ from django.apps import AppConfig
 class ResponsibilityConfig(AppConfig):
     name = "dangjian.responsibility"
     verbose_name = "两个责任"
+
+    def ready(self) -> None:
+        from dangjian.core import menu
+        from dangjian.evidence.registry import attachable
+        from dangjian.org.scope import Perm, register
+        from dangjian.responsibility import models as m
+        from dangjian.responsibility.services.common import covers
+
+        register(m.ResponsibilityList, "body__path")
+        register(m.ListReview, "rlist__body__path")
+        register(m.LedgerItem, "rlist__body__path")
+        register(m.DutyRecord, "body__path")
+        register(m.SupervisionNote, "body__path")
+        register(m.Evaluation, "body__path")
+        register(m.Commendation, "body__path")
+        register(m.SpotCheck, "conductor__path")
+        register(m.SpotCheckTarget, "body__path")
+        register(m.Case, "body__path")
+        register(m.CaseStep, "case__body__path")
+        # 纪实 evidence is fixed with the record (its SM3 is on the chain): never added later.
+        attachable("duty_record", "responsibility.DutyRecord", Perm.RESP_VIEW,
+                   lambda user, record: False)
+        attachable("case_step", "responsibility.CaseStep", Perm.RESP_VIEW,
+                   lambda user, step: covers(user, Perm.RESP_OVERSEE, step.case.body))
+        menu.add_section(menu.Section("两个责任", (
+            menu.Entry("责任清单", "responsibility:index", Perm.RESP_VIEW),
+            menu.Entry("我的履责事项", "responsibility:my_items", Perm.SELF_VIEW),
+            menu.Entry("督查考评", "responsibility:oversight", Perm.RESP_OVERSEE),
+            menu.Entry("随机抽查", "responsibility:spotcheck_list", Perm.RESP_SPOT_CHECK),
+            menu.Entry("纪实校验", "responsibility:chains", Perm.RESP_OVERSEE),
+        )))

@@ -1,4 +1,43 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from dangjian.responsibility.views import chains, exports, lists, records, spotcheck, supervision
 
 app_name = "responsibility"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", lists.index, name="index"),
+    path("window/", lists.window_set_view, name="window_set"),
+    path("overview.xlsx", exports.overview_xlsx, name="overview_xlsx"),
+    path("orgs/<int:pk>/", lists.org_detail, name="org_detail"),
+    path("orgs/<int:pk>/start/", lists.list_start_view, name="list_start"),
+    path("orgs/<int:pk>/report.docx", exports.report_docx, name="report_docx"),
+    path("orgs/<int:pk>/notes/new/", supervision.note_add_view, name="note_add"),
+    path("orgs/<int:pk>/evaluation/", supervision.evaluation_set_view, name="evaluation_set"),
+    path("orgs/<int:pk>/commend/", supervision.commend_view, name="commend"),
+    path("orgs/<int:pk>/cases/new/", supervision.case_open_view, name="case_open"),
+    path("lists/<int:pk>/", lists.list_detail, name="list_detail"),
+    path("lists/<int:pk>/items/new/", lists.item_add_view, name="item_add"),
+    path("lists/<int:pk>/transition/", lists.list_transition_view, name="list_transition"),
+    path("lists/<int:pk>/ledger.xlsx", exports.list_xlsx, name="list_xlsx"),
+    path("lists/<int:pk>/ledger.docx", exports.list_docx, name="list_docx"),
+    path("items/<int:pk>/", records.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", lists.item_edit_view, name="item_edit"),
+    path("items/<int:pk>/remove/", lists.item_remove_view, name="item_remove"),
+    path("items/<int:pk>/records/new/", records.record_add_view, name="record_add"),
+    path("records/<int:pk>/", records.record_detail, name="record_detail"),
+    path("mine/", records.my_items, name="my_items"),
+    path("oversight/", supervision.oversight, name="oversight"),
+    path("evaluations/<int:pk>/opinion.docx", exports.evaluation_docx, name="evaluation_docx"),
+    path("commendations/<int:pk>/notice.docx", exports.commendation_docx,
+         name="commendation_docx"),
+    path("cases/<int:pk>/", supervision.case_detail, name="case_detail"),
+    path("cases/<int:pk>/steps/new/", supervision.case_escalate_view, name="case_escalate"),
+    path("steps/<int:pk>/record.docx", exports.step_docx, name="step_docx"),
+    path("spotchecks/", spotcheck.spotcheck_list, name="spotcheck_list"),
+    path("spotchecks/new/", spotcheck.spotcheck_commit_view, name="spotcheck_commit"),
+    path("spotchecks/<int:pk>/", spotcheck.spotcheck_detail, name="spotcheck_detail"),
+    path("spotchecks/<int:pk>/draw/", spotcheck.spotcheck_draw_view, name="spotcheck_draw"),
+    path("spotchecks/<int:pk>/data.json", spotcheck.spotcheck_data, name="spotcheck_data"),
+    path("targets/<int:pk>/record/", spotcheck.target_record_view, name="target_record"),
+    path("chains/", chains.chains, name="chains"),
+    path("chains/checkpoints.xlsx", chains.checkpoints_xlsx, name="checkpoints_xlsx"),
+]

@@ -49,3 +49,28 @@ class TrailEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq} {self.action} {self.subject_label}"
+
+
+class Checkpoint(models.Model):
+    """A chain head as it stood at a moment: printed on reports and exported, so a later
+    truncation or rewrite of the chain (even with its head row rewound) shows against it."""
+
+    chain = models.CharField("链", max_length=100, db_index=True)
+    seq = models.BigIntegerField("序号")
+    digest = models.CharField("SM3摘要", max_length=64)
+    taken_at = models.DateTimeField("时间")
+    taken_by = models.CharField("操作人", max_length=150, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "留痕检查点"
+        verbose_name_plural = "留痕检查点"
+        ordering = ["chain", "seq", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.digest[:16]}"
+
+    @property
+    def code(self) -> str:
+        """The printable form: chain, sequence number and head digest."""
+        return f"{self.chain}#{self.seq}:{self.digest}"

@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.trail.models import ChainHead, TrailEntry
+from dangjian.trail.models import ChainHead, Checkpoint, TrailEntry
 
 GENESIS = "0" * 64
 
@@ -95,8 +95,12 @@ class Verification:
 
 
 def trail_verify(*, chain: str, batch: int = 5000) -> Verification:
-    """Recompute the chain; name the first entry that does not match."""
+    """Recompute the chain; name the first entry that does not match. Stored checkpoints of
+    the chain must match too, so rewinding the head row after truncating is caught."""
     head = ChainHead.objects.filter(chain=chain).first()
+    marks: dict[int, str] = dict(
+        Checkpoint.objects.filter(chain=chain, seq__gt=0).values_list("seq", "digest")
+    )
     prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -108,6 +112,8 @@ def trail_verify(*, chain: str, batch: int = 5000) -> Verification:
             return Verification(chain, checked, False, entry.seq, "与前一条记录的摘要不衔接")
         if entry_digest(entry) != entry.digest:
             return Verification(chain, checked, False, entry.seq, "记录内容与摘要不符（被改动）")
+        if marks.get(entry.seq, entry.digest) != entry.digest:
+            return Verification(chain, checked, False, entry.seq, "与已保存的检查点不符")
         prev = entry.digest
         expected_seq += 1
         checked += 1
@@ -117,8 +123,51 @@ def trail_verify(*, chain: str, batch: int = 5000) -> Verification:
         return Verification(
             chain, checked, False, checked + 1, "链头与记录不符（末尾记录被删除或改动）"
         )
+    if marks and max(marks) > checked:
+        return Verification(
+            chain, checked, False, checked + 1, f"记录少于第{max(marks)}号检查点（末尾记录被删除）"
+        )
     return Verification(chain, checked, True)
 
 
+def checkpoint_take(*, chain: str, actor: Any = None, note: str = "") -> Checkpoint:
+    """Record the chain's head as it stands now (its printable code goes on reports)."""
+    head = ChainHead.objects.filter(chain=chain).first()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return Checkpoint.objects.create(
+        chain=chain, seq=head.seq if head else 0, digest=head.digest if head else GENESIS,
+        taken_at=timezone.now(),
+        taken_by=(user.get_full_name() or user.get_username()) if user else "系统",
+        note=note[:200],
+    )
+
+
+@dataclass(frozen=True)
+class CheckpointMatch:
+    ok: bool
+    message: str
+
+
+def checkpoint_check(*, chain: str, seq: int, digest: str) -> CheckpointMatch:
+    """Does a checkpoint (e.g. one printed on a report) still match the stored chain?"""
+    digest = digest.strip().lower()
+    if seq == 0:
+        ok = digest == GENESIS
+        return CheckpointMatch(ok, "空链" if ok else "空链的摘要应为全零")
+    entry = TrailEntry.objects.filter(chain=chain, seq=seq).first()
+    if entry is None:
+        return CheckpointMatch(False, f"链“{chain}”中不存在第{seq}条记录（已被删除）")
+    if entry.digest != digest:
+        return CheckpointMatch(False, f"第{seq}条记录的摘要与检查点不符（记录被改写）")
+    result = trail_verify(chain=chain)
+    if not result.ok and (result.first_bad_seq or 0) <= seq:
+        return CheckpointMatch(False, f"第{result.first_bad_seq}条记录不符：{result.problem}")
+    return CheckpointMatch(True, f"检查点与链中第{seq}条记录一致，此前的记录均未被改动")
+
+
 def chain_names() -> list[str]:
-    return list(ChainHead.objects.order_by("chain").values_list("chain", flat=True))
+    """Every chain with a head, and every chain ever checkpointed (so deleting a head row
+    does not hide its chain from the verifier)."""
+    heads = set(ChainHead.objects.values_list("chain", flat=True))
+    marked = set(Checkpoint.objects.values_list("chain", flat=True).distinct())
+    return sorted(heads | marked)
