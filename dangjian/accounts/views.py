@@ -90,8 +90,8 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.ACCOUNT_MANAGE)
     account = get_object_or_404(User, pk=pk)
-    form = RoleGrantForm(request.POST or None,
-                         bodies=bodies(request.user, Perm.ACCOUNT_MANAGE).filter(valid_to__isnull=True))
+    scope = bodies(request.user, Perm.ACCOUNT_MANAGE).filter(valid_to__isnull=True)
+    form = RoleGrantForm(request.POST or None, bodies=scope)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -57,10 +57,12 @@ def add_section(section: Section, before: str = "整改与测评") -> None:
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     path = request.path
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in MENU:
-        entries = [{"label": e.label, "url": reverse(e.url_name), "active": False}
-                   for e in section.entries if has_perm(user, e.perm)]
+        entries: list[dict[str, Any]] = [
+            {"label": e.label, "url": reverse(e.url_name), "active": False}
+            for e in section.entries if has_perm(user, e.perm)
+        ]
         if entries:
             sections.append({"label": section.label, "entries": entries})
     # The one entry whose address is the longest prefix of this page is the current one.

@@ -111,7 +111,7 @@ def post_list(
     if kind:
         qs = qs.filter(kind=kind)
     if on is not None:
-        qs = qs.held_on(on)
+        qs = qs.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gt=on))
     elif current_only:
-        qs = qs.current()
+        qs = qs.filter(end__isnull=True)
     return qs
