@@ -9,8 +9,9 @@ Not a test. Run once and copy the figures into docs/performance.md ("Ballots"):
 pgbench comes with PostgreSQL's client tools (Debian: `apt-get install postgresql-client`, or
 postgresql-contrib on older releases); `which pgbench` must find it.
 
-It migrates the database, starts `dangjian serve` (waitress, its production thread count) on a
-free port as a child process, then:
+It migrates the database, starts `dangjian serve --workers BENCH_WORKERS` (waitress, its
+production thread count per process; default 1 process) on a free port as a child
+process, then:
 1. a meeting: one box with 40 reporters, 300 one-time codes; 300 raters submit a full sheet
    (40 grades) each, 32 at a time (a hall of phones) — sheets/s and p50/p99 latency;
 2. a flood: a second box with 40 reporters and BENCH_FLOOD codes; 64 clients submit sheets
@@ -20,6 +21,7 @@ free port as a child process, then:
 4. pgbench in the same run: 64 clients doing raw single-row INSERTs into a scratch table for
    the same number of seconds as the flood — INSERT/s; prints the ratio of the two rates.
 The boxes stay in the database (drop it afterwards). Sizes: BENCH_FLOOD (default 6400).
+It prints the load average before and after: the machine may be shared.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ CANDIDATES = 40
 RATERS = 300
 CLIENTS = 64
 FLOOD = int(os.environ.get("BENCH_FLOOD", "6400"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 GRADES = ("good", "fairly_good", "average", "poor")
 RECEIPT = re.compile(r'data-testid="receipt">([A-Z0-9]+)<')
 
@@ -74,7 +77,8 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).with_name("dangjian")
     # The server's log goes to a file: an unread pipe would fill up and stall the server.
     log = open(Path(tempfile.gettempdir()) / "bench-ballots-serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=os.environ.copy(),
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port),
+                             "--workers", str(WORKERS)], env=os.environ.copy(),
                             stdout=log, stderr=subprocess.STDOUT)
     for _ in range(200):
         try:
@@ -204,6 +208,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("Run against PostgreSQL: set DATABASE_URL (see the docstring)")
     call_command("migrate", verbosity=0)
+    print(f"load average before: {os.getloadavg()}")
     root = body_create(actor=None, name=f"基准测试县委{time.time_ns()}",
                        kind=BodyKind.COUNTY_COMMITTEE, parent=None,
                        valid_from=django.utils.timezone.localdate(), check_scope=False)
@@ -225,7 +230,9 @@ def main() -> None:
     print(f"pgbench: {CLIENTS} clients, single-row INSERT, {max(5, round(seconds))} s: "
           f"{raw:.0f} INSERT/s")
     print(f"ballot sheets: {rate:.0f}/s, raw INSERT: {raw:.0f}/s, ratio: {rate / raw:.2f}")
-    print(f"(server: waitress, {os.cpu_count()} cores; {CANDIDATES} marks per sheet; "
+    print(f"load average after: {os.getloadavg()}")
+    print(f"(server: waitress, {WORKERS} process(es), {os.cpu_count()} cores; "
+          f"{CANDIDATES} marks per sheet; "
           f"{len(flood_codes)} flood codes; database {connection.settings_dict['NAME']})")
 
 

@@ -1,6 +1,7 @@
-"""The ballots engine's writes. `ballot_submit` is the hot path: one conditional UPDATE claims
-the code, then the ballot and its marks are inserted, all in one transaction; the caller
-replies only after it commits, so a rater who saw success never loses their ballot."""
+"""The ballots engine's writes. `ballot_submit` is the hot path: one query reads the box and
+its candidates, then one conditional UPDATE claims the code (only while the box is open) and the
+ballot and its marks are inserted, all in one transaction (`cast`); the caller replies only
+after it commits, so a rater who saw success never loses their ballot."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangjian.ballots import rules
-from dangjian.ballots.models import Ballot, Box, BoxStatus, Candidate, Code, Mark
+from dangjian.ballots.cast import cast
+from dangjian.ballots.models import Box, BoxStatus, Candidate, Code
 from dangjian.core.grades import Grade
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, require_body
@@ -131,57 +133,87 @@ def box_close(*, actor: Any, box: Box, check_scope: bool = True) -> Box:
     return _set_status(actor, box, BoxStatus.CLOSED, {BoxStatus.OPEN}, check_scope)
 
 
-def _validate_marks(box: Box, grades: Mapping[str, str]) -> list[tuple[int, str]]:
-    candidates = list(box.candidates.values_list("pk", "label"))
+_GRADES = frozenset(Grade.values)
+_REFUSED_INVALID = ("invalid", "测评票内容无效，请重新扫码填写")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What the rater is shown after their sheet is committed."""
+
+    receipt: str
+    box_title: str
+
+
+def _box_sheet(box_id: int) -> tuple[str, str, list[tuple[int, str]]] | None:
+    """(status, title, [(candidate id, label)…]) of a box in one query, or None."""
+    box, cand = Box._meta.db_table, Candidate._meta.db_table
+    order = connection.ops.quote_name("order")
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT b.status, b.title, c.id, c.label FROM {box} b "
+                    f"LEFT JOIN {cand} c ON c.box_id = b.id WHERE b.id = %s "
+                    f"ORDER BY c.{order}, c.id", [box_id])
+        rows = cur.fetchall()
+    if not rows:
+        return None
+    return rows[0][0], rows[0][1], [(pk, label) for _, _, pk, label in rows if pk is not None]
+
+
+def _validate_marks(candidates: list[tuple[int, str]],
+                    grades: Mapping[str, str]) -> list[tuple[int, str]]:
     marks = []
     missing = []
     for pk, label in candidates:
         grade = grades.get(str(pk), "")
         if not grade:
             missing.append(label)
-        elif grade not in Grade.values:
-            raise BallotRefused("invalid", "测评票内容无效，请重新扫码填写")
+        elif grade not in _GRADES:
+            raise BallotRefused(*_REFUSED_INVALID)
         else:
             marks.append((pk, grade))
     if missing:
         raise BallotRefused("incomplete", "请为以下对象选择评价档次：" + "、".join(missing))
-    if set(grades) - {str(pk) for pk, _ in candidates}:
-        raise BallotRefused("invalid", "测评票内容无效，请重新扫码填写")
+    if len(grades) != len(marks):  # a key that is no candidate of this box
+        raise BallotRefused(*_REFUSED_INVALID)
     return marks
 
 
 def ballot_submit(*, box_id: int, code: str, grades: Mapping[str, str]) -> str:
     """Count one rater's sheet exactly once; return the receipt code."""
-    box = Box.objects.filter(pk=box_id).first()
-    if box is None:
+    return sheet_submit(box_id=box_id, code=code, grades=grades).receipt
+
+
+def sheet_submit(*, box_id: int, code: str, grades: Mapping[str, str]) -> Submitted:
+    """Count one rater's sheet exactly once. Returns only after the ballot is committed.
+
+    One query reads the box and its candidates; one write claims the code (only while the box
+    is open) and inserts the ballot and its marks (see `cast`)."""
+    found = _box_sheet(box_id)
+    if found is None:
         raise BallotRefused("unknown", "测评不存在")
-    if box.status == BoxStatus.DRAFT:
+    status, title, candidates = found
+    if status == BoxStatus.DRAFT:
         raise BallotRefused("not_open", "测评尚未开始")
-    if box.status == BoxStatus.CLOSED:
+    if status == BoxStatus.CLOSED:
         raise BallotRefused("closed", "测评已结束，不再接受提交")
-    marks = _validate_marks(box, grades)
-    digest = code_digest(box.pk, code)
+    marks = _validate_marks(candidates, grades)
+    digest = code_digest(box_id, code)
+    receipt = _receipt()
     try:
-        with transaction.atomic():
-            claimed = Code.objects.filter(
-                box_id=box.pk, digest=digest, used=False, void=False
-            ).update(used=True)
-            if claimed != 1:
-                known = Code.objects.filter(box_id=box.pk, digest=digest).first()
-                if known is None:
-                    raise BallotRefused("unknown", "票码无效，请核对后重新输入")
-                if known.void:
-                    raise BallotRefused("void", "该票码已作废")
-                raise BallotRefused("used", "该票码已提交，测评票已记录，无需重复提交")
-            if Box.objects.filter(pk=box.pk, status=BoxStatus.OPEN).count() != 1:
-                raise BallotRefused("closed", "测评已结束，不再接受提交")
-            ballot = Ballot.objects.create(box_id=box.pk, receipt=_receipt())
-            Mark.objects.bulk_create(
-                [Mark(ballot=ballot, candidate_id=pk, grade=g) for pk, g in marks]
-            )
+        claimed = cast(box_id=box_id, digest=digest, receipt=receipt, marks=marks)
     except IntegrityError:  # a receipt collision (1 in 32^10): ask the rater to resend
         raise BallotRefused("retry", "提交未成功，请再提交一次") from None
-    return ballot.receipt
+    if not claimed:
+        known = Code.objects.filter(box_id=box_id, digest=digest).values_list(
+            "void", "used").first()
+        if known is None:
+            raise BallotRefused("unknown", "票码无效，请核对后重新输入")
+        if known[0]:
+            raise BallotRefused("void", "该票码已作废")
+        if known[1]:
+            raise BallotRefused("used", "该票码已提交，测评票已记录，无需重复提交")
+        raise BallotRefused("closed", "测评已结束，不再接受提交")
+    return Submitted(receipt=receipt, box_title=title)
 
 
 def _receipt() -> str:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,12 +17,12 @@ from dangjian.ballots import rules, selectors
 from dangjian.ballots.models import Box, BoxStatus
 from dangjian.ballots.services import (
     BallotRefused,
-    ballot_submit,
     box_close,
     box_open,
     codes_issue,
     codes_void_unused,
     format_code,
+    sheet_submit,
 )
 from dangjian.core.grades import GRADE_ORDER, Grade
 from dangjian.core.http import AuthedRequest
@@ -136,19 +137,23 @@ def _rater_context(box: Box, **extra: object) -> dict[str, object]:
 @never_cache
 @csrf_exempt
 def rater_form(request: HttpRequest, pk: int) -> HttpResponse:
-    box = get_object_or_404(Box, pk=pk)
     if request.method != "POST":
+        box = get_object_or_404(Box, pk=pk)
         return render(request, "ballots/rater_form.html", _rater_context(box))
     grades = {key[2:]: str(value) for key, value in request.POST.items()
               if key.startswith("c_")}
+    code = request.POST.get("code", "")
     try:
-        receipt = ballot_submit(box_id=box.pk, code=request.POST.get("code", ""), grades=grades)
+        done = sheet_submit(box_id=pk, code=code, grades=grades)
     except BallotRefused as exc:
+        box = get_object_or_404(Box, pk=pk)
         status = 409 if exc.kind == "used" else 400
         return render(request, "ballots/rater_form.html",
-                      _rater_context(box, error=exc.message, chosen=grades,
-                                     code=request.POST.get("code", "")), status=status)
-    return render(request, "ballots/receipt.html", {"box": box, "receipt": receipt})
+                      _rater_context(box, error=exc.message, chosen=grades, code=code),
+                      status=status)
+    # The hot path: a standalone page rendered without the request (no menu, no session).
+    return HttpResponse(render_to_string("ballots/receipt.html", {
+        "box_id": pk, "box_title": done.box_title, "receipt": done.receipt}))
 
 
 def receipts(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from dangjian.ballots.cast import cast
 from dangjian.ballots.models import Ballot, Box, BoxStatus, Code, Mark
 from dangjian.ballots.rules import describe, overall
 from dangjian.ballots.selectors import audit, receipts, tally
@@ -13,7 +14,9 @@ from dangjian.ballots.services import (
     box_close,
     box_create,
     box_open,
+    code_digest,
     codes_issue,
+    codes_void_unused,
 )
 from dangjian.core.grades import Grade
 from dangjian.org.models import Role
@@ -148,3 +151,21 @@ def test_rater_and_chair_pages(box, county, login, client):
     assert "发放 3 ≥ 使用 1 = 收回测评票 1 = 计入统计 1" in result and "一致" in result
     listed = client.get(reverse("vote:receipts", args=[box.pk])).content.decode()
     assert Ballot.objects.get().receipt in listed
+
+
+def test_void_code_and_box_closed_under_the_write(box, county):
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    [first] = codes_issue(actor=admin, box=box, count=1)
+    box_open(actor=admin, box=box)
+    codes_void_unused(actor=admin, box=box)
+    with pytest.raises(BallotRefused, match="已作废"):
+        ballot_submit(box_id=box.pk, code=first, grades=sheet(box, G, G))
+    [fresh] = codes_issue(actor=admin, box=box, count=1)
+    box_close(actor=admin, box=box)
+    # The write itself re-checks the box: a sheet read while open but written after the close
+    # claims nothing and stores nothing, on either database's branch.
+    marks = [(c.pk, G) for c in box.candidates.all()]
+    assert not cast(box_id=box.pk, digest=code_digest(box.pk, fresh), receipt="ABCDEFGHJK",
+                    marks=marks)
+    assert not Ballot.objects.exists() and not Mark.objects.exists()
+    assert not Code.objects.filter(used=True).exists()
