@@ -20,7 +20,7 @@ from dangjian.duty_review.models import (
     ReportStatus,
     ReviewPlan,
 )
-from dangjian.duty_review.workflow import REVIEW_STAGES, stage_body
+from dangjian.duty_review.workflow import REVIEW_STAGES, stage_bodies
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, grants_for, scope_q
 
@@ -96,12 +96,10 @@ def review_queue(*, user: Any) -> list[tuple[DutyReport, Body]]:
     qs = DutyReport.objects.filter(near, status__in=REVIEW_STAGES).select_related(
         "assignment__plan__owner_body", "assignment__plan__year", "assignment__reporter",
         "assignment__reporter_body__parent").order_by("assignment__deadline", "id")
-    out = []
-    for report in qs[:500]:
-        body = stage_body(report.assignment, report.status)
-        if body is not None and any(g.covers_path(body.path) for g in grants):
-            out.append((report, body))
-    return out
+    reports = list(qs[:500])
+    bodies = stage_bodies([(r.assignment, r.status) for r in reports])
+    return [(report, body) for report, body in zip(reports, bodies, strict=True)
+            if body is not None and any(g.covers_path(body.path) for g in grants)]
 
 
 def meeting_list(*, user: Any, plan: ReviewPlan | None) -> QuerySet[Meeting]:

@@ -47,6 +47,41 @@ def _child(unit: Body, kinds: frozenset[str]) -> Body | None:
             .order_by("depth", "sort_order", "pk").first())
 
 
+def stage_bodies(pairs: list[tuple[Assignment, str]]) -> list[Body | None]:
+    """`stage_body` for many reports at once, in two queries (for the review queue)."""
+    reporter_bodies = [a.reporter_body for a, _ in pairs]
+    ancestors = Body.objects.in_bulk({pk for b in reporter_bodies for pk in b.ancestor_ids})
+
+    def unit(body: Body) -> Body | None:
+        for pk in reversed(body.ancestor_ids):  # the path ends with the body itself
+            node = ancestors.get(pk)
+            if node is not None and node.kind in UNIT_KINDS:
+                return node
+        return None
+
+    units = [unit(b) for b in reporter_bodies]
+    first: dict[tuple[int, bool], Body] = {}  # (unit id, is 党组) -> the child _child() picks
+    children = Body.objects.filter(
+        parent_id__in={u.pk for u in units if u is not None}, valid_to__isnull=True,
+        kind__in=PARTY_ORG_KINDS | {BodyKind.LEADING_GROUP},
+    ).order_by("depth", "sort_order", "pk")
+    for child in children:
+        assert child.parent_id is not None
+        first.setdefault((child.parent_id, child.kind == BodyKind.LEADING_GROUP), child)
+    out: list[Body | None] = []
+    for (assignment, stage), body, u in zip(pairs, reporter_bodies, units, strict=True):
+        if stage == ReportStatus.WORK_COMMITTEE:
+            out.append(assignment.plan.owner_body)
+        elif stage == ReportStatus.LEADING_GROUP:
+            out.append(first.get((u.pk, True)) if u else None)
+        elif stage == ReportStatus.PRELIM:
+            out.append(body if body.kind in PARTY_ORG_KINDS
+                       else first.get((u.pk, False)) if u else None)
+        else:
+            out.append(None)
+    return out
+
+
 def stage_body(assignment: Assignment, stage: str) -> Body | None:
     """The body whose reviewers act at a stage for this reporter, or None (stage passed)."""
     if stage == ReportStatus.WORK_COMMITTEE:

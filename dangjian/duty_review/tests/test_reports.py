@@ -150,3 +150,34 @@ def test_review_queue_lists_what_waits_for_the_user(county, plan):
     report_b = assignment_of(plan, county.depts[1].people[1]).report
     assert report_b.pk not in [r.pk for r, _ in selectors.review_queue(
         user=county.user("lg_secretary"))]
+
+
+@pytest.mark.req("R2.4")
+def test_review_queue_takes_the_same_queries_for_more_reports(county, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.accounts.services import user_create
+    from dangjian.duty_review.workflow import stage_body
+
+    def submit(person):
+        report = assignment_of(plan, person).report
+        actor = getattr(person, "account", None) or user_create(
+            actor=None, username=f"reporter{person.pk}", password="Reporter-pass-2026",
+            full_name=person.name, person=person, check_scope=False)
+        report_save(actor=actor, report=report, sections=_text(report))
+        report_transition(actor=actor, report=report, action="submit")
+
+    admin = county.user("wc_admin")
+    submit(county.user("member").person)
+    selectors.review_queue(user=admin)  # the user's grants are read once and kept
+    with CaptureQueriesContext(connection) as few:
+        one = selectors.review_queue(user=admin)
+    for person in (county.depts[1].people[3], county.depts[1].people[4]):
+        submit(person)
+    with CaptureQueriesContext(connection) as more:
+        three = selectors.review_queue(user=admin)
+    assert len(one) == 1 and len(three) == 3
+    assert len(more) == len(few)
+    # The batch answer is the one stage_body gives report by report.
+    assert [b for _, b in three] == [stage_body(r.assignment, r.status) for r, _ in three]
