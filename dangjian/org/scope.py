@@ -128,15 +128,16 @@ def grants(user: Any, day: dt.date | None = None) -> list[Grant]:
     cached: list[Grant] | None = getattr(user, "_dangjian_grants", None)
     if cached is not None and day is None:
         return cached
-    day = day or timezone.localdate()
+    on = day or timezone.localdate()
     rows = (
-        RoleAssignment.objects.filter(user=user, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        RoleAssignment.objects.filter(user=user, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .filter(body__valid_to__isnull=True)
         .values_list("role", "body_id", "body__path", "recursive")
     )
     result = [Grant(r, b, p, rec) for r, b, p, rec in rows]
-    user._dangjian_grants = result
+    if day is None:  # only today's grants are kept for the rest of the request
+        user._dangjian_grants = result
     return result
 
 
