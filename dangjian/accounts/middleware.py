@@ -28,7 +28,8 @@ class IdleTimeoutMiddleware:
             if last is not None and now - int(last) > settings.SESSION_IDLE_MINUTES * 60:
                 logout(request)
                 request.session["timed_out"] = True
-            else:
+            elif last is None or now - int(last) >= 30:
+                # Refreshed at most every 30 s: a page view need not always write the session.
                 request.session["last_seen"] = now
         return self.get_response(request)
 
