@@ -16,6 +16,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 
+def _server_env(home: Path) -> dict[str, str]:
+    """The server under test runs on its own SQLite file: the suite's DATABASE_URL names a
+    database that only exists as the test runner's copy."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return {**env, "DANGJIAN_HOME": str(home)}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -26,7 +33,7 @@ def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     port = _free_port()
     exe = Path(sys.executable).with_name("dangjian")
     proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"],
-                            env={**os.environ, "DANGJIAN_HOME": str(tmp_path)},
+                            env=_server_env(tmp_path),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         assert proc.stdout is not None
@@ -57,7 +64,7 @@ def test_workers_stop_when_the_parent_is_killed(tmp_path: Path) -> None:
     port = _free_port()
     exe = Path(sys.executable).with_name("dangjian")
     proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"],
-                            env={**os.environ, "DANGJIAN_HOME": str(tmp_path)},
+                            env=_server_env(tmp_path),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
     proc.stdout.readline()
