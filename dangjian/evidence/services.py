@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dangjian.accounts.actors import acting_user
 from dangjian.evidence.models import Attachment
 
 # What a county office attaches: photos, scans, office documents. MIME -> stored extension.
@@ -62,7 +63,7 @@ def evidence_attach(
             size=len(data),
             sm3=hashlib.new("sm3", data).hexdigest(),
             note=note,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=acting_user(actor),
         )
         attachment.file.save(stored, ContentFile(data), save=False)
         attachment.full_clean()

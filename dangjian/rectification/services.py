@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dangjian.accounts.actors import acting_user, actor_label
 from dangjian.notify.services import task_close, task_open
 from dangjian.org.models import Body, Person
 from dangjian.org.scope import Perm, grants_for
@@ -66,7 +67,7 @@ def plan_create(
     plan = Plan(year=year, source=source, source_ref=source_ref, title=title.strip(),
                 owner_body=owner_body, owner_person=owner_person, verifier_body=verifier_body,
                 carried_from=carried_from,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None)
+                created_by=acting_user(actor))
     if check_scope and not (is_owner_side(actor, plan) or is_verifier_side(actor, plan)):
         raise PermissionDenied("您无权为该单位制定整改方案")
     existing = Plan.objects.filter(year=year, source=source, source_ref=source_ref,
@@ -166,9 +167,8 @@ def transition(*, actor: Any, item: Item, to: str, note: str) -> Item:
             item.verification = note.strip()
         item.status = to
         item.save(update_fields=["status", "closed_at", "verification"])
-        user = actor if getattr(actor, "is_authenticated", False) else None
         Progress.objects.create(
-            item=item, actor=user, actor_name=str(user) if user else "系统",
+            item=item, actor=acting_user(actor), actor_name=actor_label(actor),
             status_from=current, status_to=to, note=note.strip(),
         )
         change_record(actor=actor, action="update", obj=item,

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.accounts.actors import acting_user, actor_label
 from dangjian.trail.models import ChainHead, Checkpoint, TrailEntry
 
 GENESIS = "0" * 64
@@ -61,13 +62,13 @@ def trail_append(
     with transaction.atomic():
         ChainHead.objects.get_or_create(chain=chain)
         head = ChainHead.objects.select_for_update().get(chain=chain)
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = acting_user(actor)
         entry = TrailEntry(
             chain=chain,
             seq=head.seq + 1,
             at=timezone.now(),
             actor=user,
-            actor_name=(user.get_full_name() or user.get_username()) if user else "系统",
+            actor_name=actor_label(actor),
             action=action,
             subject_type=subject_type,
             subject_id=str(subject_id),

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.accounts.actors import acting_user, actor_label
 from dangjian.duty_review.models import DutyReport, ReportStatus, ReportStep, ReportVersion
 from dangjian.duty_review.points import RECTIFICATION, Section, sections_for
 from dangjian.duty_review.services.plans import SOURCE, _task
@@ -109,11 +110,6 @@ def _check_complete(report: DutyReport) -> int:
     return last.number
 
 
-def _actor_name(actor: Any) -> tuple[Any, str]:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return user, (str(user) if user else "系统")
-
-
 def report_transition(*, actor: Any, report: DutyReport, action: str, opinion: str = "",
                       check_scope: bool = True) -> DutyReport:
     """Move a report along TRANSITIONS: who may, guards, the step and the trace in one place."""
@@ -144,7 +140,7 @@ def report_transition(*, actor: Any, report: DutyReport, action: str, opinion: s
             raise ValidationError({"opinion": "请填写工委审定意见"})
         version = _check_complete(report) if action == SUBMIT else (
             (latest_version(report) or ReportVersion(number=0)).number)
-        user, name = _actor_name(actor)
+        user, name = acting_user(actor), actor_label(actor)
         steps = [ReportStep(report=report, action=action, status_from=report.status,
                             status_to=to, opinion=opinion, version=version, actor=user,
                             actor_name=name, body_name=body_name)]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dangjian.accounts.actors import acting_user, actor_label
 from dangjian.cycles.models import Window, Year
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, BodyKind
 from dangjian.org.scope import Perm, grants_for, is_county_wide
@@ -79,14 +80,8 @@ def require_county_wide(user: Any, perm: Perm) -> None:
         raise PermissionDenied("仅全县范围的监督人员可以进行此操作")
 
 
-def actor_name(user: Any) -> str:
-    if getattr(user, "is_authenticated", False):
-        return str(user.get_full_name() or user.get_username())
-    return "系统"
-
-
-def user_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
+actor_name = actor_label
+user_or_none = acting_user
 
 
 def unit_of(body: Body) -> Body | None:
