@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from dangjian.assessment.models import (
     Assessment,
@@ -20,7 +20,8 @@ from dangjian.assessment.models import (
     subject_key,
 )
 from dangjian.ballots import rules
-from dangjian.ballots.models import Mark
+from dangjian.ballots.models import Candidate
+from dangjian.ballots.selectors import grade_counts
 from dangjian.core.grades import GRADE_ORDER, Grade
 from dangjian.cycles.models import Year
 from dangjian.org.models import Person
@@ -83,12 +84,11 @@ class DeptRow:
 def _polls(assessments: list[Assessment]) -> dict[tuple[int, str], str | None]:
     """(box id, candidate ref) -> overall grade, for every box in one grouped query."""
     boxes = {a.box_id: a.box for a in assessments if a.box_id and a.box}
-    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    for row in (Mark.objects.filter(candidate__box_id__in=list(boxes))
-                .values("candidate__box_id", "candidate__ref", "grade")
-                .annotate(n=Count("id")).order_by()):
-        counts[(row["candidate__box_id"], row["candidate__ref"])][row["grade"]] = row["n"]
-    return {k: rules.overall(v, boxes[k[0]].rule) for k, v in counts.items()}
+    counted = grade_counts(boxes)
+    return {(box_id, ref): rules.overall(counted[pk], boxes[box_id].rule)
+            for pk, box_id, ref in Candidate.objects.filter(box_id__in=list(boxes))
+            .values_list("pk", "box_id", "ref")
+            if pk in counted}
 
 
 def results(*, user: Any, scheme: Scheme) -> list[DeptRow]:
@@ -193,9 +193,9 @@ class Explanation:
 def _poll_counts(assessment: Assessment | None, key: str) -> tuple[str | None, dict[str, int]]:
     if assessment is None or assessment.box is None:
         return None, {}
-    counts = dict(Mark.objects.filter(candidate__box=assessment.box, candidate__ref=key)
-                  .values_list("grade").annotate(n=Count("id")).order_by())
-    return rules.overall(counts, assessment.box.rule), {str(k): v for k, v in counts.items()}
+    cand = assessment.box.candidates.filter(ref=key).values_list("pk", flat=True).first()
+    counts = grade_counts([assessment.box.pk]).get(cand, {}) if cand else {}
+    return rules.overall(counts, assessment.box.rule), dict(counts)
 
 
 def explain(*, assessment: Assessment, kind: str, person: Person | None) -> Explanation:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django.db import models
 
-from dangjian.core.grades import Grade
-
 
 class BoxStatus(models.TextChoices):
     DRAFT = "draft", "准备中"
@@ -63,23 +61,31 @@ class Candidate(models.Model):
 
 
 class Code(models.Model):
-    """A one-time code, known only by its keyed hash."""
+    """A one-time code, known only by its keyed hash.
+
+    `used` is deliberately in no index: claiming a code then changes no indexed column, so
+    PostgreSQL can update the row in place (a HOT update) on the hot path. The table is also
+    kept with free space in its pages for the same reason (migration 0002)."""
 
     box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="codes")
     digest = models.CharField(max_length=64, unique=True)
     used = models.BooleanField(default=False)
     void = models.BooleanField(default=False)
 
-    class Meta:
-        indexes = [models.Index(fields=["box", "used"])]
-
     def __str__(self) -> str:
         return f"code#{self.pk}"
 
 
 class Ballot(models.Model):
+    """One rater's sheet: a receipt and a grade for every candidate of the box.
+
+    The grades live in this one row (`marks`: candidate id → grade value) rather than a row per
+    candidate: a sheet is written in a single insert, and no concurrent sheet has to share-lock
+    the box's candidate rows (see docs/performance.md, "Ballots")."""
+
     box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="ballots")
     receipt = models.CharField("回执码", max_length=16, unique=True)
+    marks = models.JSONField("评价", default=dict)
 
     class Meta:
         verbose_name = "测评票"
@@ -87,18 +93,3 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
-
-
-class Mark(models.Model):
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="marks")
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="marks")
-    grade = models.CharField(max_length=20, choices=Grade.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ballot", "candidate"], name="ballot_mark_unique"),
-        ]
-        indexes = [models.Index(fields=["candidate", "grade"])]
-
-    def __str__(self) -> str:
-        return self.grade

@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from dangjian.ballots.cast import cast
-from dangjian.ballots.models import Ballot, Box, BoxStatus, Code, Mark
+from dangjian.ballots.models import Ballot, Box, BoxStatus, Code
 from dangjian.ballots.rules import describe, overall
-from dangjian.ballots.selectors import audit, receipts, tally
+from dangjian.ballots.selectors import audit, grade_counts, receipts, tally
 from dangjian.ballots.services import (
+    Audit,
     BallotRefused,
     ballot_submit,
     box_close,
@@ -46,7 +47,8 @@ def test_one_code_counts_once(box, county):
     with pytest.raises(BallotRefused) as exc:
         ballot_submit(box_id=box.pk, code=code.lower(), grades=sheet(box, P, P))
     assert exc.value.kind == "used" and "已提交" in exc.value.message
-    assert Ballot.objects.count() == 1 and Mark.objects.count() == 2
+    [stored] = Ballot.objects.all()
+    assert stored.marks == {str(c.pk): g for c, g in zip(box.candidates.all(), (G, F), strict=True)}
 
 
 def test_bad_input_changes_nothing(box, county):
@@ -77,7 +79,10 @@ def test_anonymity_of_stored_rows(box, county):
     ballot_submit(box_id=box.pk, code=code, grades=sheet(box, G, A))
     ballot_fields = {f.name for f in Ballot._meta.get_fields()}
     assert ballot_fields == {"id", "box", "receipt", "marks"}
-    assert {f.name for f in Mark._meta.concrete_fields} == {"id", "ballot", "candidate", "grade"}
+    # The sheet holds candidate ids and grades, nothing else.
+    [stored_ballot] = Ballot.objects.all()
+    assert stored_ballot.marks == {str(c.pk): g for c, g in
+                                   zip(box.candidates.all(), (G, A), strict=True)}
     stored = Code.objects.get()
     assert code not in stored.digest and len(stored.digest) == 64
     assert {f.name for f in Code._meta.concrete_fields} == {"id", "box", "digest", "used", "void"}
@@ -164,8 +169,51 @@ def test_void_code_and_box_closed_under_the_write(box, county):
     box_close(actor=admin, box=box)
     # The write itself re-checks the box: a sheet read while open but written after the close
     # claims nothing and stores nothing, on either database's branch.
-    marks = [(c.pk, G) for c in box.candidates.all()]
-    assert not cast(box_id=box.pk, digest=code_digest(box.pk, fresh), receipt="ABCDEFGHJK",
-                    marks=marks)
-    assert not Ballot.objects.exists() and not Mark.objects.exists()
+    marks = {c.pk: G for c in box.candidates.all()}
+    assert cast(box_id=box.pk, digest=code_digest(box.pk, fresh), receipt="ABCDEFGHJK",
+                marks=marks) is None
+    assert not Ballot.objects.exists()
     assert not Code.objects.filter(used=True).exists()
+
+
+def test_the_write_stores_only_a_sheet_of_exactly_the_boxs_candidates(box, county):
+    """`cast` compares the sheet's candidates with the box's in the same write: a sheet missing
+    one, or grading another box's candidate, claims no code and stores nothing."""
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    other = box_create(actor=admin, title="另一测评", purpose="test",
+                       owner_body=county.work_committee, candidates=[("王五", "", "")])
+    [code] = codes_issue(actor=admin, box=box, count=1)
+    box_open(actor=admin, box=box)
+    first, second = box.candidates.all()
+    foreign = other.candidates.get()
+    digest = code_digest(box.pk, code)
+    for marks in ({first.pk: G}, {first.pk: G, second.pk: G, foreign.pk: G},
+                  {first.pk: G, foreign.pk: G}):
+        assert cast(box_id=box.pk, digest=digest, receipt="ABCDEFGHJK", marks=marks) is None
+    assert not Ballot.objects.exists() and not Code.objects.filter(used=True).exists()
+    title = cast(box_id=box.pk, digest=digest, receipt="ABCDEFGHJK",
+                 marks={first.pk: G, second.pk: P})
+    assert title == "述职评议测评"
+    assert Ballot.objects.get().marks == {str(first.pk): G, str(second.pk): P}
+
+
+def test_grade_counts_over_several_boxes_and_the_audit(box, county):
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    other = box_create(actor=admin, title="另一测评", purpose="test",
+                       owner_body=county.work_committee, candidates=[("王五", "", "")])
+    for b, sheets in ((box, [(G, F), (G, P), (A, P)]), (other, [(F,), (F,)])):
+        codes = codes_issue(actor=admin, box=b, count=len(sheets) + 1)
+        box_open(actor=admin, box=b)
+        for code, grades in zip(codes, sheets, strict=False):
+            ballot_submit(box_id=b.pk, code=code, grades=sheet(b, *grades))
+    first, second = box.candidates.all()
+    counts = grade_counts([box.pk, other.pk])
+    assert counts == {first.pk: {G: 2, A: 1}, second.pk: {F: 1, P: 2},
+                      other.candidates.get().pk: {F: 2}}
+    assert audit(box) == Audit(issued=4, void=0, used=3, ballots=3, counted=3)
+    # A ballot row edited in the database to drop a grade no longer counts as complete.
+    ballot = Ballot.objects.filter(box=box).first()
+    assert ballot is not None
+    Ballot.objects.filter(pk=ballot.pk).update(marks={str(first.pk): G})
+    broken = audit(box)
+    assert broken.counted == 2 and not broken.consistent
