@@ -1,25 +1,30 @@
-"""`dangjian serve --workers N`: N waitress processes on one port, stopped together."""
+"""`dangjian serve --workers N`, run for real: granian's N worker processes on one port, serving the
+app and its static files, respawned when one dies, stopped together, refused on a port in use."""
 
 from __future__ import annotations
 
-import io
+import contextlib
 import os
+import select
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
+
+EXE = Path(sys.executable).with_name("dangjian")
 
 
 def _server_env(home: Path) -> dict[str, str]:
     """The server under test runs on its own SQLite file: the suite's DATABASE_URL names a
     database that only exists as the test runner's copy."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    unset = {"DATABASE_URL", "PORT", "WORKERS", "THREADS"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     return {**env, "DANGJIAN_HOME": str(home)}
 
 
@@ -29,60 +34,107 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
-    port = _free_port()
-    exe = Path(sys.executable).with_name("dangjian")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"],
-                            env=_server_env(tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().decode()
-        assert line.startswith(f"县直机关党建工作系统已启动：http://127.0.0.1:{port}/（2个进程）")
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-        assert len(children) == 2
-        for _ in range(8):  # fresh connections, spread by the kernel over the workers
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
-                assert r.status == 200
-        proc.terminate()
-        assert proc.wait(timeout=15) == 0
-        assert not any(Path(f"/proc/{pid}").exists() for pid in children)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+def _start(home: Path, port: int) -> subprocess.Popen[bytes]:
+    with (home / "stderr").open("wb") as stderr:
+        return subprocess.Popen([str(EXE), "serve", "--port", str(port), "--workers", "2"],
+                                env=_server_env(home), stdout=subprocess.PIPE, stderr=stderr)
 
 
-def _gone(pid: str) -> bool:
+def _first_line(proc: subprocess.Popen[bytes]) -> str:
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    assert ready, "the server said nothing within 60 s"
+    return proc.stdout.readline().decode()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _gone(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "Z"
     except (FileNotFoundError, ProcessLookupError):
         return True
 
 
-def test_workers_stop_when_the_parent_is_killed(tmp_path: Path) -> None:
+def _wait_until(check: Callable[[], bool], seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+        return r.status, r.read()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     port = _free_port()
-    exe = Path(sys.executable).with_name("dangjian")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"],
-                            env=_server_env(tmp_path),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert proc.stdout is not None
-    proc.stdout.readline()
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-    proc.kill()  # SIGKILL: the parent cannot pass anything on
+    proc = _start(tmp_path, port)
+    line = _first_line(proc)
+    assert line.startswith(f"县直机关党建工作系统已启动：http://127.0.0.1:{port}/（2个进程）"), (
+        line, (tmp_path / "stderr").read_text())
+    seen = set(_children(proc.pid))
+    yield proc, port
+    if proc.poll() is None:  # a failed test: leave no server behind
+        seen |= set(_children(proc.pid))
+        proc.kill()
+        proc.wait()
+    _wait_until(lambda: all(_gone(pid) for pid in seen), seconds=5)
+    for pid in seen:  # workers a failed test left running
+        with contextlib.suppress(OSError):
+            if b"serve" in Path(f"/proc/{pid}/cmdline").read_bytes() and not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_workers_serve_the_app_and_stop_together(
+        server: tuple[subprocess.Popen[bytes], int]) -> None:
+    proc, port = server
+    workers = _children(proc.pid)
+    assert len(workers) == 2
+    for _ in range(20):  # fresh connections, spread by the kernel over the workers
+        status, body = _get(port, "/healthz")
+        assert (status, b'"status": "ok"' in body) == (200, True)
+    status, body = _get(port, "/static/dangjian/app.css")  # WhiteNoise, inside the app
+    assert status == 200 and body
+    proc.terminate()
+    assert proc.wait(timeout=30) == 0
+    assert all(_gone(pid) for pid in workers)
+
+
+def test_a_dead_worker_is_replaced(server: tuple[subprocess.Popen[bytes], int]) -> None:
+    proc, port = server
+    first, second = _children(proc.pid)
+    os.kill(first, signal.SIGKILL)
+    assert _wait_until(lambda: len(set(_children(proc.pid)) - {first, second}) == 1)
+    assert _get(port, "/healthz")[0] == 200
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGINT)  # Ctrl-C
+    assert proc.wait(timeout=30) == 0
+    assert all(_gone(pid) for pid in workers)
+
+
+def test_workers_stop_when_the_server_is_killed(
+        server: tuple[subprocess.Popen[bytes], int]) -> None:
+    proc, _ = server
+    workers = _children(proc.pid)
+    proc.kill()  # SIGKILL: the server cannot pass anything on
     proc.wait()
-    deadline = time.monotonic() + 10
-    while not all(_gone(pid) for pid in children) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert len(children) == 2 and all(_gone(pid) for pid in children)
+    assert len(workers) == 2 and _wait_until(lambda: all(_gone(pid) for pid in workers))
 
 
-def test_workers_report_a_port_in_use() -> None:
+def test_a_port_in_use_is_refused(tmp_path: Path) -> None:
     with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as a granian server's is
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(CommandError, match=rf"无法在 127\.0\.0\.1:{port} 上启动"):
-            call_command("serve", "--port", str(port), "--workers", "2", stdout=io.StringIO())
-    with pytest.raises(CommandError, match="进程数应至少为1"):
-        call_command("serve", "--workers", "0", stdout=io.StringIO())
+        proc = _start(tmp_path, port)
+        assert proc.wait(timeout=60) != 0
+    assert proc.stdout is not None and proc.stdout.read() == b""
+    assert f"无法在 127.0.0.1:{port} 上启动" in (tmp_path / "stderr").read_text()

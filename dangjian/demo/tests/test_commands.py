@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import sys
 from typing import Any
 
@@ -37,46 +38,74 @@ def test_demo_accounts_before_the_demo_is_built() -> None:
     assert "dangjian demo-data" in out.getvalue()
 
 
-class FakeServer:
-    """Stands in for waitress's server: records how it was made, returns at once."""
-
-    made: dict[str, Any] = {}
-
-    def __init__(self, app: Any, **kwargs: Any) -> None:
-        FakeServer.made = {"app": app, **kwargs}
-        self.ran = False
-
-    def run(self) -> None:
-        FakeServer.made["ran"] = True
-
-    def close(self) -> None:
-        FakeServer.made["closed"] = True
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-def test_serve_announces_itself_then_runs_waitress(monkeypatch: Any) -> None:
-    import waitress
+@pytest.fixture
+def serve_env(monkeypatch: Any) -> Any:
+    """No PORT, WORKERS or THREADS from the environment the tests happen to run in."""
+    for name in ("PORT", "WORKERS", "THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
 
-    monkeypatch.setattr(waitress, "create_server", FakeServer)
-    monkeypatch.setenv("PORT", "8123")
+
+def test_serve_gives_granian_its_settings(serve_env: Any) -> None:
+    """What granian is told to run; running it for real is in core/tests/test_serve_workers.py."""
+    from granian.constants import Interfaces
+    from granian.server import MPServer
+
+    made: list[dict[str, Any]] = []
+
+    def record(server: Any, *args: Any, **kwargs: Any) -> None:
+        made.append({"address": server.bind_addr, "port": server.bind_port,
+                     "workers": server.workers, "threads": server.blocking_threads,
+                     "wsgi": server.interface == Interfaces.WSGI,
+                     "access_log": server.log_access, "respawn": server.respawn_failed_workers})
+
+    serve_env.setattr(MPServer, "serve", record)
+    port = _free_port()
+    serve_env.setenv("PORT", str(port))
     out = io.StringIO()
     call_command("serve", stdout=out)
-    assert out.getvalue().splitlines()[0] == "县直机关党建工作系统已启动：http://127.0.0.1:8123/"
-    made = FakeServer.made
-    assert (made["host"], made["port"], made["threads"]) == ("127.0.0.1", 8123, 8)
-    assert made["ran"] and made["closed"] and callable(made["app"])
-    call_command("serve", "--port", "9001", "--host", "0.0.0.0", stdout=io.StringIO())
-    assert (FakeServer.made["host"], FakeServer.made["port"]) == ("0.0.0.0", 9001)
+    assert made[-1] == {"address": "127.0.0.1", "port": port, "workers": 1, "threads": 8,
+                        "wsgi": True, "access_log": False, "respawn": True}
+    assert out.getvalue().splitlines() == ["已停止"]
+    serve_env.setenv("WORKERS", "3")
+    serve_env.setenv("THREADS", "4")
+    call_command("serve", "--host", "0.0.0.0", "--port", str(port), stdout=io.StringIO())
+    assert (made[-1]["address"], made[-1]["workers"], made[-1]["threads"]) == ("0.0.0.0", 3, 4)
+    call_command("serve", "--host", "localhost", "--workers", "2", "--threads", "1",
+                 stdout=io.StringIO())  # granian takes addresses only; the name is resolved
+    assert made[-1]["address"] in {"127.0.0.1", "::1"}
+    assert (made[-1]["workers"], made[-1]["threads"]) == (2, 1)
 
 
-def test_serve_reports_a_port_in_use(monkeypatch: Any) -> None:
-    import waitress
+@pytest.mark.parametrize(("env", "args", "message"), [
+    ({"PORT": "八千"}, [], "环境变量 PORT 应为端口号"),
+    ({"WORKERS": "two"}, [], "环境变量 WORKERS 应为进程数"),
+    ({"THREADS": "8.5"}, [], "环境变量 THREADS 应为线程数"),
+    ({}, ["--workers", "0"], "进程数应至少为1"),
+    ({}, ["--threads", "0"], "线程数应至少为1"),
+    ({}, ["--port", "70000"], "端口号应在 1 到 65535 之间"),
+])
+def test_serve_refuses_bad_settings(serve_env: Any, env: dict[str, str], args: list[str],
+                                    message: str) -> None:
+    for name, value in env.items():
+        serve_env.setenv(name, value)
+    with pytest.raises(CommandError, match=message):
+        call_command("serve", *args, stdout=io.StringIO())
 
-    def refuse(app: Any, **kwargs: Any) -> None:
-        raise OSError(98, "Address already in use")
 
-    monkeypatch.setattr(waitress, "create_server", refuse)
-    with pytest.raises(CommandError, match=r"无法在 127\.0\.0\.1:8000 上启动"):
-        call_command("serve", "--port", "8000", stdout=io.StringIO())
+def test_serve_reports_a_port_in_use(serve_env: Any) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=rf"无法在 127\.0\.0\.1:{port} 上启动：.+"):
+            call_command("serve", "--port", str(port), stdout=io.StringIO())
 
 
 def test_hyphenated_command_names() -> None:

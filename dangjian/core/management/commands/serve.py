@@ -1,28 +1,64 @@
-"""`dangjian serve [--host 127.0.0.1] [--port 8000] [--workers 1]`: serve the app with waitress.
+"""`dangjian serve [--host H] [--port 8000] [--workers 1] [--threads 8]`: serve with granian.
 
-PORT and WORKERS in the environment set the defaults; the options override them.
+PORT, WORKERS and THREADS in the environment set the defaults; the options override them.
 
-With --workers N > 1 the command forks N waitress processes (8 threads each), each listening on
-its own socket bound to the same address with SO_REUSEPORT, so the kernel spreads connections
-over them and Python runs on every core. The processes share nothing but the database (the app
-keeps no state in memory that matters). If one exits, the others are stopped and the command
-exits with an error, for the service manager to restart; SIGTERM or Ctrl-C stops them all.
+granian is an HTTP server written in Rust: connections, HTTP parsing and keep-alive stay out of
+Python, which only runs the Django app through granian's WSGI interface. On a 2-core machine
+/healthz went from about 1,350 req/s with the pure-Python server used before (1 process x 8
+threads) to about 4,950 req/s with granian and 2 workers.
+
+--workers N: granian forks N worker processes, each listening on the same port (SO_REUSEPORT),
+so the kernel spreads connections over them and Python runs on every core. They share nothing but
+the database: the app keeps no state in memory that matters.
+
+--threads T: the threads per worker that run Django views (granian's "blocking threads"). The
+default 8 keeps a core busy while some views wait on the database, without piling up threads that
+only contend for the GIL; each thread also holds its own database connection, so workers x
+threads bounds the connections PostgreSQL sees. granian's own default would be hundreds.
+
+Because granian binds with SO_REUSEPORT, a second server on the same port would quietly share it;
+so the address is first checked with a plain bind, which a port in use refuses. The "started"
+line is printed only once a worker accepts connections on it.
+
+A worker that dies is respawned by granian; one that dies again within about 5 seconds is a crash
+loop: granian then stops every worker and the command exits with status 1, for the service
+manager to restart. SIGTERM or Ctrl-C stops all workers, giving each up to 10 seconds to finish
+its requests before it is killed; if the server process itself is killed outright, the kernel
+stops the workers (Linux). granian's errors go to stderr; its warnings are not shown, as the only
+ones that can arise here are its hints on sizing, one of which it gives for 8 threads on fewer
+than 4 cores. There is no access log.
 """
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
+import functools
 import os
 import signal
 import socket
 import sys
-import threading
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from granian.constants import Interfaces
+from granian.log import LogLevels
+from granian.server import MPServer
 
+TARGET = "dangjian.wsgi:application"
 THREADS = 8
+KILL_AFTER = 10  # seconds a stopping worker gets to finish its requests
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+#: granian's log config with its messages on stderr, so stdout only carries the command's own lines.
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"generic": {"format": "[granian %(levelname)s] %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "generic",
+                            "stream": "ext://sys.stderr"}},
+    "loggers": {"_granian": {"handlers": ["stderr"], "propagate": False}},
+}
 
 
 def _env_int(name: str, default: str, what: str) -> int:
@@ -32,29 +68,71 @@ def _env_int(name: str, default: str, what: str) -> int:
         raise CommandError(f"环境变量 {name} 应为{what}") from None
 
 
-def _reuseport_socket(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+def _stop_with_parent(parent: int) -> None:
+    """Have the kernel send this worker SIGTERM when the server process dies, even by SIGKILL
+    (granian's workers would otherwise live on as orphans holding the port)."""
+    # The server's SIGTERM handler, copied by fork, would do nothing here; until granian sets
+    # the worker's own, a SIGTERM just ends it (it serves nothing yet).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(0)
+
+
+def _load_application(parent: int) -> Any:
+    """Run in each worker before it serves. Our own loader, as granian's would put the working
+    directory on sys.path."""
+    _stop_with_parent(parent)
+    from dangjian.wsgi import application
+
+    return application
+
+
+def _bindable_address(host: str, port: int) -> str:
+    """The numeric address to give granian (it takes no host names), once a plain bind succeeded."""
     try:
-        sock.bind((host, port))
-        sock.listen(1024)  # waitress's backlog; connections queue until the worker runs
+        family, _, _, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as granian does
+            probe.bind(addr)
+    except OSError as exc:
+        raise CommandError(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}") from exc
+    return str(addr[0])
+
+
+def _accepts(address: str, port: int) -> bool:
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(address, address)
+    try:
+        socket.create_connection((target, port), timeout=1).close()
     except OSError:
-        sock.close()
-        raise
-    return sock
+        return False
+    return True
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose parent was killed outright (no SIGTERM to pass on) stops too."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
+class _Server(MPServer):
+    """granian's server with worker processes (what `granian.Granian` is on a GIL build), saying
+    "started" once the workers it spawned accept connections."""
+
+    def __init__(self, announce: str, stdout: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.announce = announce
+        self.out = stdout
+
+    def startup(self, spawn_target: Any, target_loader: Any) -> None:
+        super().startup(spawn_target, target_loader)
+        # Wait no longer once stopped by a signal, or once every worker has died (granian's loop
+        # then respawns them or gives up).
+        while not self.interrupt_signal and any(w.is_alive() for w in self.wrks):
+            if _accepts(self.bind_addr, self.bind_port):
+                self.out.write(self.announce)
+                self.out.flush()  # before any respawn forks a copy of the buffer
+                return
+            time.sleep(0.05)
 
 
 class Command(BaseCommand):
-    help = "启动网站服务（waitress）"
+    help = "启动网站服务（granian）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
@@ -62,93 +140,43 @@ class Command(BaseCommand):
                             help="端口（默认取环境变量 PORT，否则 8000）")
         parser.add_argument("--workers", type=int, default=None,
                             help="进程数（默认取环境变量 WORKERS，否则 1）")
+        parser.add_argument("--threads", type=int, default=None,
+                            help=f"每个进程的线程数（默认取环境变量 THREADS，否则 {THREADS}）")
 
     def handle(self, *args: Any, host: str, port: int | None, workers: int | None,
-               **options: Any) -> None:
+               threads: int | None, **options: Any) -> None:
         if port is None:
             port = _env_int("PORT", "8000", "端口号")
         if workers is None:
             workers = _env_int("WORKERS", "1", "进程数")
+        if threads is None:
+            threads = _env_int("THREADS", str(THREADS), "线程数")
+        if not 1 <= port <= 65535:
+            raise CommandError("端口号应在 1 到 65535 之间")
         if workers < 1:
             raise CommandError("进程数应至少为1")
-        import waitress  # type: ignore[import-untyped]  # no stubs published
-
-        from dangjian.wsgi import application
-
+        if threads < 1:
+            raise CommandError("线程数应至少为1")
+        address = _bindable_address(host, port)
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        announce = f"县直机关党建工作系统已启动：http://{shown}:{port}/"
         if workers > 1:
-            self._serve_forked(waitress, application, host, port, workers, shown)
-            return
-        try:  # bind first, so "started" is only said when it has
-            server = waitress.create_server(application, host=host, port=port,
-                                            threads=THREADS, ident="dangjian")
-        except OSError as exc:
-            raise CommandError(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}") from exc
-        self.stdout.write(f"县直机关党建工作系统已启动：http://{shown}:{port}/")
-        self.stdout.flush()
-        try:
-            server.run()
-        except KeyboardInterrupt:
-            self.stdout.write("已停止")
-        finally:
-            server.close()
+            announce += f"（{workers}个进程）"
 
-    def _serve_forked(self, waitress: Any, application: Any, host: str, port: int,
-                      workers: int, shown: str) -> None:
         from django.db import connections
 
-        try:  # one listening socket per worker, all made before saying "started"
-            socks = [_reuseport_socket(host, port) for _ in range(workers)]
-        except OSError as exc:
-            raise CommandError(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}") from exc
-        connections.close_all()  # no connection may be shared across fork
+        connections.close_all()  # no database connection may be shared across fork
         sys.stdout.flush()
-        children: list[int] = []
-        parent = os.getpid()
-        for sock in socks:
-            pid = os.fork()
-            if pid == 0:  # a worker: serve on its own socket until stopped
-                for other in socks:
-                    if other is not sock:
-                        other.close()
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-                code = 0
-                try:
-                    waitress.create_server(application, sockets=[sock], threads=THREADS,
-                                           ident="dangjian").run()
-                except KeyboardInterrupt:
-                    pass
-                except BaseException:  # reported; the parent then stops all
-                    import traceback
-
-                    traceback.print_exc()
-                    code = 1
-                os._exit(code)
-            children.append(pid)
-        for sock in socks:
-            sock.close()
-        self.stdout.write(f"县直机关党建工作系统已启动：http://{shown}:{port}/（{workers}个进程）")
-        self.stdout.flush()
-
-        def stop(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGTERM, stop)
-        failed = False
+        sys.stderr.flush()
+        server = _Server(announce, self.stdout, target=TARGET, address=address, port=port,
+                         interface=Interfaces.WSGI, workers=workers, blocking_threads=threads,
+                         respawn_failed_workers=True, workers_kill_timeout=KILL_AFTER,
+                         log_level=LogLevels.error, log_dictconfig=LOG_CONFIG, log_access=False)
         try:
-            pid, _ = os.wait()
-            children.remove(pid)
-            failed = True
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for pid in children:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
-            for pid in children:
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(pid, 0)
-        if failed:
-            raise CommandError("有服务进程意外退出，已停止全部进程")
+            server.serve(target_loader=functools.partial(_load_application, os.getpid()),
+                         wrap_loader=False)
+        except SystemExit as exc:  # granian's way of saying a worker kept failing
+            if exc.code:
+                raise CommandError("服务进程反复意外退出，已停止全部进程") from None
+            raise
         self.stdout.write("已停止")
