@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,8 +110,10 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{HOME / 'dangjian.sqlite3'}"
+# No health check (a `SELECT 1` round trip before every request's first query): after a database
+# restart, each kept connection fails once and is replaced; the ballot write retries that once.
 _db: Any = dj_database_url.parse(
-    os.environ.get("DATABASE_URL", _default_db), conn_max_age=600, conn_health_checks=True
+    os.environ.get("DATABASE_URL", _default_db), conn_max_age=600, conn_health_checks=False
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
@@ -124,6 +125,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a real file (WAL, busy timeout) rather than shared-cache memory, so that
     # concurrent requests against the live server behave as they do in production.
     _db["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
+else:
+    # The ORM's cursors bind parameters client-side and never prepare; only statements run on
+    # an explicitly server-binding cursor (the ballot write, ballots.cast) are prepared, on
+    # their first run, and reused by the connection from then on.
+    _db.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,9 +9,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from django.db import connection, connections
 
 from dangjian.ballots.models import Ballot, Code
-from dangjian.ballots.services import box_create, box_open, codes_issue
+from dangjian.ballots.selectors import receipts
+from dangjian.ballots.services import ballot_submit, box_create, box_open, codes_issue
 from dangjian.core.grades import Grade
 from dangjian.testing import build_county
 
@@ -56,3 +58,29 @@ def test_same_code_from_two_phones_counts_once(live_server, transactional_db):
     assert all(o == [200, 409] for o in outcomes)
     assert Ballot.objects.filter(box=box).count() == len(codes)
     assert Code.objects.filter(box=box, used=True).count() == len(codes)
+
+
+@pytest.mark.req("R2.7")
+def test_a_sheet_written_after_the_database_dropped_the_connection_is_counted(transactional_db):
+    """Kept connections are not health-checked per request: a sheet whose connection died
+    (here: its server process terminated, as in a database restart) is written on a new one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server that can drop a connection (PostgreSQL)")
+    county = build_county()
+    box = box_create(actor=None, title="断线重连", purpose="test", owner_body=county.root,
+                     candidates=[("张三", "", "")], check_scope=False)
+    first, second = codes_issue(actor=None, box=box, count=2, check_scope=False)
+    box_open(actor=None, box=box, check_scope=False)
+    grades = {str(box.candidates.get().pk): "good"}
+    ballot_submit(box_id=box.pk, code=first, grades=grades)
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    receipt = ballot_submit(box_id=box.pk, code=second, grades=grades)
+    assert receipt in receipts(box) and Ballot.objects.filter(box=box).count() == 2
