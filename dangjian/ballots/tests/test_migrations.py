@@ -15,7 +15,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.req("R2.6")
+@pytest.mark.req("R2.7")
 @pytest.mark.django_db(transaction=True)
 def test_marks_rows_become_the_ballots_sheet_and_back(county):
     apps = _migrate(BEFORE)
