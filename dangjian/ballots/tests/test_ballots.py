@@ -217,3 +217,38 @@ def test_grade_counts_over_several_boxes_and_the_audit(box, county):
     Ballot.objects.filter(pk=ballot.pk).update(marks={str(first.pk): G})
     broken = audit(box)
     assert broken.counted == 2 and not broken.consistent
+
+
+def test_rater_posts_as_a_browser_sends_them(county, client):
+    """A phone's form arrives urlencoded (parsed from the body, not through a QueryDict): a
+    complete sheet is counted and its receipt page escapes the box's title; a tampered, partly
+    foreign or undecodable form is refused in Chinese and stores nothing."""
+    admin = county.user(Role.WORK_COMMITTEE_ADMIN)
+    box = box_create(actor=admin, title="<测评&会>", purpose="test",
+                     owner_body=county.work_committee,
+                     candidates=[("张三", "", ""), ("李四", "", "")])
+    good, spare = codes_issue(actor=admin, box=box, count=2)
+    box_open(actor=admin, box=box)
+    first, second = box.candidates.all()
+    url = reverse("vote:rater_form", args=[box.pk])
+    form = "application/x-www-form-urlencoded"
+
+    def post(body: bytes | str):
+        return client.post(url, body, content_type=form)
+
+    for body, status, says in [
+        (f"code={spare}&c_{first.pk}=good&c_{second.pk}=excellent", 400, "测评票内容无效"),
+        (f"code={spare}&c_{first.pk}=good&c_{second.pk}=good&c_99999=good", 400, "测评票内容无效"),
+        (f"code={spare}&c_{first.pk}=good", 400, "请为以下对象选择评价档次：李四"),
+        (b"code=\xff\xfe&c_1=good", 400, "请为以下对象选择评价档次"),
+    ]:
+        refused = post(body)
+        assert refused.status_code == status and says in refused.content.decode()
+    assert not Ballot.objects.exists() and not Code.objects.filter(used=True).exists()
+
+    done = post(f"code={good.lower()}&c_{first.pk}=good&c_{second.pk}=poor")
+    page = done.content.decode()
+    receipt = Ballot.objects.get().receipt
+    assert done.status_code == 200 and f'data-testid="receipt">{receipt}<' in page
+    assert "&lt;测评&amp;会&gt;" in page and "<测评&会>" not in page
+    assert Ballot.objects.get().marks == {str(first.pk): G, str(second.pk): P}
