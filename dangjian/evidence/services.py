@@ -1,59 +1,35 @@
-"""Attach evidence: the type is judged by content, not by name; stored under a random name."""
+"""Attach evidence: checked by `evidence_check` (type by content, name must agree), stored
+under a random name."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from pathlib import PurePath
 from typing import Any
 
-import filetype
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from dangjian.accounts.actors import acting_user
+from dangjian.evidence.checks import ALLOWED_TYPES, base_name, evidence_check
 from dangjian.evidence.models import Attachment
 
-# What a county office attaches: photos, scans, office documents. MIME -> stored extension.
-ALLOWED_TYPES: dict[str, str] = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "application/pdf": "pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-}
-ALLOWED_LABEL = "JPG、PNG、GIF、WEBP图片，PDF，Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）"
-
-
-def sniff_mime(data: bytes) -> str | None:
-    kind = filetype.guess(data)
-    return kind.mime if kind else None
+__all__ = ["evidence_attach", "evidence_check", "evidence_for", "evidence_remove"]
 
 
 def evidence_attach(
     *, actor: Any, record: models.Model, name: str, data: bytes, note: str = ""
 ) -> Attachment:
-    """Validate and store one file against a record. Scope is checked by the caller's view."""
+    """Check (`evidence_check`) and store one file against a record. Scope is checked by the
+    caller's view."""
     from dangjian.trail.changes import change_record
 
-    if not data:
-        raise ValidationError("文件为空，请重新选择")
-    if len(data) > settings.EVIDENCE_MAX_BYTES:
-        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"文件超过大小上限（{limit}MB）")
-    mime = sniff_mime(data)
-    if mime not in ALLOWED_TYPES:
-        raise ValidationError(f"文件内容不是允许的类型。允许：{ALLOWED_LABEL}")
+    mime = evidence_check(name, data)
     stored = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
-    clean_name = PurePath(name.replace("\\", "/")).name[:200] or stored
+    clean_name = base_name(name)[:200] or stored
     with transaction.atomic():
         attachment = Attachment(
             content_type=ContentType.objects.get_for_model(record),

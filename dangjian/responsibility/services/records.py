@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from dangjian.evidence.models import Attachment
-from dangjian.evidence.services import ALLOWED_LABEL, ALLOWED_TYPES, evidence_attach, sniff_mime
+from dangjian.evidence.services import evidence_attach, evidence_check
 from dangjian.notify.services import task_close
 from dangjian.responsibility.models import (
     RECORDABLE,
@@ -39,35 +37,8 @@ from dangjian.trail.models import ChainHead
 from dangjian.trail.services import trail_append
 
 SUBJECT_TYPE = "responsibility.dutyrecord"
-# Extensions a file may claim, by the type its content shows.
-EXTENSIONS: dict[str, set[str]] = {
-    "image/jpeg": {"jpg", "jpeg", "jpe"}, "image/png": {"png"}, "image/gif": {"gif"},
-    "image/webp": {"webp"}, "application/pdf": {"pdf"},
-}
-for _mime, _ext in ALLOWED_TYPES.items():
-    EXTENSIONS.setdefault(_mime, {_ext})
 
 Upload = tuple[str, bytes]
-
-
-def check_upload(name: str, data: bytes) -> str:
-    """The file's type by content; refuse empty files, disallowed types, and files whose name
-    claims another type than their content (e.g. a PDF named .jpg)."""
-    label = PurePath(name.replace("\\", "/")).name or "文件"
-    if not data:
-        raise ValidationError(f"“{label}”是空文件")
-    if len(data) > settings.EVIDENCE_MAX_BYTES:
-        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"“{label}”超过大小上限（{limit}MB）")
-    mime = sniff_mime(data)
-    if mime not in ALLOWED_TYPES:
-        raise ValidationError(f"“{label}”的内容不是允许的类型。允许：{ALLOWED_LABEL}")
-    ext = PurePath(label).suffix.lower().lstrip(".")
-    if ext and ext not in EXTENSIONS[mime]:
-        raise ValidationError(
-            f"“{label}”的扩展名为.{ext}，但文件内容是{ALLOWED_TYPES[mime].upper()}，与名称不符"
-        )
-    return mime
 
 
 def _utc(value: dt.datetime) -> str:
@@ -143,8 +114,8 @@ def record_add(
     today = timezone.localtime(recorded_at).date() if recorded_at else timezone.localdate()
     text, day, value = _clean(item, summary, occurred_on, progress, corrects, today)
     files = files or []
-    for name, data in files:
-        check_upload(name, data)
+    for name, data in files:  # every file checked before the transaction writes anything
+        evidence_check(name, data)
     body = item.rlist.body
     chain = chain_for(body.pk)
     with transaction.atomic():

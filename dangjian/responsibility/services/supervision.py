@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dangjian.core.grades import Grade
 from dangjian.cycles.models import Year
-from dangjian.evidence.services import evidence_attach
+from dangjian.evidence.services import evidence_attach, evidence_check
 from dangjian.org.models import Body
 from dangjian.responsibility.models import (
     STAGE_TRANSITIONS,
@@ -32,7 +32,7 @@ from dangjian.responsibility.services.common import (
     require_oversee,
     user_or_none,
 )
-from dangjian.responsibility.services.records import Upload, check_upload
+from dangjian.responsibility.services.records import Upload
 from dangjian.trail.changes import change_record, snapshot
 
 
@@ -124,7 +124,7 @@ def _step(actor: Any, case: Case, *, stage: str, held_on: dt.date | None, by_who
     if errors:
         raise ValidationError(errors)
     for name, data in files:
-        check_upload(name, data)
+        evidence_check(name, data)
     step = CaseStep(case=case, stage=stage, held_on=_day(held_on, "held_on", "时间"),
                     by_whom=by_whom.strip(), whom=whom.strip(), content=content.strip(),
                     follow_up=follow_up.strip(), actor_name=actor_name(actor))
