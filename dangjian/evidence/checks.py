@@ -33,6 +33,14 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     mime: frozenset({ext}) for mime, ext in ALLOWED_TYPES.items()
 } | {"image/jpeg": frozenset({"jpg", "jpeg", "jpe", "jfif"})}
 
+# Extensions that name a file type. Only these count as the name claiming a type: a name such
+# as "纪要2024.03" or "方案v1.2" has a dot but claims nothing, and is judged by content alone.
+TYPE_EXTENSIONS: frozenset[str] = frozenset().union(*EXTENSIONS.values()) | frozenset({
+    "doc", "xls", "ppt", "wps", "et", "dps", "ofd", "rtf", "txt", "csv", "odt", "ods", "odp",
+    "bmp", "tif", "tiff", "heic", "heif", "svg", "zip", "rar", "7z", "gz", "exe", "bat", "cmd",
+    "js", "html", "htm", "mp3", "mp4", "avi", "mov", "wmv",
+})
+
 
 def sniff_mime(data: bytes) -> str | None:
     kind = filetype.guess(data)
@@ -59,7 +67,7 @@ def evidence_check(name: str, data: bytes) -> str:
     if mime not in ALLOWED_TYPES:
         raise ValidationError(f"{label}的内容不是允许的类型。允许：{ALLOWED_LABEL}")
     ext = PurePath(own).suffix.lower().lstrip(".")
-    if ext and ext not in EXTENSIONS[mime]:
+    if ext in TYPE_EXTENSIONS and ext not in EXTENSIONS[mime]:
         raise ValidationError(
             f"{label}的扩展名为.{ext}，但文件内容是{ALLOWED_TYPES[mime].upper()}，与名称不符"
         )

@@ -137,10 +137,12 @@ def test_a_jpeg_named_as_a_jpeg_is_accepted(county, settings, name):
 
 
 @pytest.mark.req("R0.6")
-def test_a_name_without_extension_is_judged_by_content(county):
-    att = evidence_attach(actor=None, record=county.depts[0].people[0], name="扫描件",
+@pytest.mark.parametrize("name", ["扫描件", "纪要2024.03", "方案v1.2"])
+def test_a_name_that_claims_no_type_is_judged_by_content(county, name):
+    """No extension, or a dot that names no file type: the content decides."""
+    att = evidence_attach(actor=None, record=county.depts[0].people[0], name=name,
                           data=pillow_bytes("PDF"))
-    assert (att.mime, att.original_name) == ("application/pdf", "扫描件")
+    assert (att.mime, att.original_name) == ("application/pdf", name)
     assert att.file.name.endswith(".pdf")
 
 
@@ -151,6 +153,7 @@ def test_a_name_without_extension_is_judged_by_content(county):
     ("大.png", png_bytes() + b"\0" * 1024 * 1024, "“大.png”超过大小上限（1MB）"),
     ("说明.png", b"just text, not an image", "“说明.png”的内容不是允许的类型"),
     ("照片.png", pillow_bytes("JPEG"), "“照片.png”的扩展名为.png，但文件内容是JPG，与名称不符"),
+    ("通知.doc", pillow_bytes("PDF"), "“通知.doc”的扩展名为.doc，但文件内容是PDF，与名称不符"),
 ])
 def test_each_refusal_names_the_file(county, settings, name, data, message):
     settings.EVIDENCE_MAX_BYTES = 1024 * 1024
