@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.org.views import bodies, excel, people, posts
+from dangjian.org.views import bodies, excel, people, picker, posts
 
 app_name = "org"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     # People.
     path("people/", people.person_list_view, name="person_list"),
     path("people/new/", people.person_create_view, name="person_create"),
+    # The person picker (an htmx fragment) that forms choose a person with.
+    path("people/pick/", picker.person_pick_view, name="person_pick"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/leave/", people.person_leave_view, name="person_leave"),

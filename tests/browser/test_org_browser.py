@@ -17,6 +17,14 @@ NEW_NAME = "浏览器新增党员"
 NEW_ID = make_id_number("410100", dt.date(1988, 5, 20), 901)
 
 
+def _settled(page: Any) -> None:
+    """htmx wires swapped-in content once it settles (20 ms); a test acts faster than a person,
+    so it waits until nothing carries htmx's "just added" class."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-added")).to_have_count(0)
+
+
 @pytest.mark.browser
 @pytest.mark.req("R0.1", "R0.2")
 def test_admin_adds_a_person_to_a_branch_in_the_browser(
@@ -103,3 +111,75 @@ def test_admin_adds_a_person_to_a_branch_in_the_browser(
     expect(phone.locator(".menu-toggle")).to_be_visible()
     assert phone.evaluate("document.querySelector('main.content').scrollWidth") <= 390
     phone.screenshot(path=str(artifacts / "org-people-phone.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.req("R0.3", "R2.1")
+def test_choose_people_with_the_picker_on_a_phone(
+    transactional_db: None, live_server: Any, chromium: Any, artifacts: Path
+) -> None:
+    """任职 and 添加述职对象 find the person by typing part of a name and tapping the row."""
+    from playwright.sync_api import expect
+
+    from dangjian.duty_review.models import Assignment
+    from dangjian.duty_review.testing import published_plan
+    from dangjian.org.models import Post
+
+    county = build_county()
+    plan = published_plan()
+    dept = county.depts[1]
+    page = chromium.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                             is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "t_wc_admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+    # 任职: a search box instead of a select of everyone; Enter does not submit the form.
+    page.goto(f"{live_server.url}/org/posts/new/?body={dept.committee.pk}")
+    search = page.locator("#id_person")
+    search.fill("县")
+    results = page.locator("#picker-person-results .picker-option")
+    expect(results.first).to_be_visible()
+    search.press_sequentially("财1")
+    search.press("Enter")
+    expect(results).to_have_count(3)
+    _settled(page)
+    expect(page.locator("h1")).to_have_text("任职")
+    person = dept.people[4]
+    page.screenshot(path=str(artifacts / "org-person-picker-phone.png"), full_page=True)
+    results.filter(has_text=person.name).tap()
+    expect(page.locator("#picker-person .picker-chosen")).to_contain_text(person.name)
+    page.select_option("#id_kind", "org_member")
+    page.get_by_role("button", name="保存").tap()
+    expect(page.locator(".messages")).to_contain_text(f"已任命{person.name}")
+    assert Post.objects.filter(person=person, body=dept.committee, kind="org_member").exists()
+
+    # 添加述职对象: the chosen person's bodies fill a select, their new post's body first.
+    page.goto(f"{live_server.url}/duty-review/plans/{plan.pk}/")
+    page.get_by_text("添加述职对象").tap()
+    page.select_option("#id_add_tier", "party_org")
+    options = page.locator("#picker-reporter-results .picker-option")
+    page.locator("#id_reporter").fill(dept.people[0].name)
+    expect(options).to_have_count(1)
+    _settled(page)
+    options.tap()
+    expect(page.locator("#id_reporter_body")).to_be_visible()
+    _settled(page)
+    page.get_by_role("button", name="重新选择").tap()  # a wrong pick is undone in place
+    expect(page.locator("input#id_reporter")).to_be_focused()
+    _settled(page)
+    page.locator("input#id_reporter").fill(person.name)
+    expect(options).to_have_count(1)
+    _settled(page)
+    options.tap()
+    expect(page.locator("#id_reporter_body")).to_have_value(str(dept.committee.pk))
+    page.locator("#assignment-add").screenshot(
+        path=str(artifacts / "duty-review-reporter-picked-phone.png"))
+    assert page.evaluate("document.querySelector('main.content').scrollWidth") <= 390
+    page.locator("#assignment-add").get_by_role("button", name="添加").tap()
+    expect(page.locator(".messages")).to_contain_text(f"已添加述职对象{person.name}")
+    added = Assignment.objects.get(plan=plan, tier="party_org", reporter=person)
+    assert added.reporter_body_id == dept.committee.pk

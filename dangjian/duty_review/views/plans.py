@@ -142,9 +142,11 @@ def assignment_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
         pk=p.get("reporter", "") if p.get("reporter", "").isdigit() else -1)).first()
     body = scope_filter(request.user, Perm.ORG_VIEW, Body.objects.filter(
         pk=p.get("reporter_body", "") if p.get("reporter_body", "").isdigit() else -1)).first()
-    try:
-        if person is None or body is None:
-            raise ValidationError("请选择述职人及其所在组织")
+    try:  # the picker posts ids; each is looked up again through the scope gate above
+        if person is None:
+            raise ValidationError("请搜索并选择述职人")
+        if body is None:
+            raise ValidationError("请选择述职人所在组织")
         assignment_add(actor=request.user, plan=plan, tier=p.get("tier", ""), reporter=person,
                        reporter_body=body, form=p.get("form", Form.MEETING))
     except ValidationError as exc:

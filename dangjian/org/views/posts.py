@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from dangjian.org import selectors
 from dangjian.org.forms import PostAssignForm, PostEndForm, add_service_error
-from dangjian.org.models import Person, Post, PostKind
+from dangjian.org.models import Post, PostKind
 from dangjian.org.scope import Perm, bodies, has_perm, require_body, require_perm, scope_filter
 from dangjian.org.services import post_assign, post_end
 from dangjian.org.services.posts import POST_BODY_KINDS
 from dangjian.org.views.bodies import body_options, covers, form_page, parse_day
+from dangjian.org.views.picker import people_in_reach, use_picker
 
 POST_HOLDING_KINDS = sorted(set().union(*POST_BODY_KINDS.values()))
 
@@ -48,13 +49,13 @@ def post_list_view(request: HttpRequest) -> HttpResponse:
 def post_assign_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.ORG_EDIT)
-    people = (scope_filter(user, Perm.ORG_VIEW, Person.objects.filter(left_on__isnull=True))
-              .select_related("unit"))
+    people = people_in_reach(user)  # searched with the picker, not listed in a <select>
     places = (bodies(user, Perm.ORG_EDIT).filter(valid_to__isnull=True, kind__in=POST_HOLDING_KINDS)
               .order_by("path"))
     initial = {k: request.GET[k] for k in ("person", "body", "kind") if request.GET.get(k)}
     form = PostAssignForm(request.POST or None, initial=initial,
                           querysets={"person": people, "body": places})
+    use_picker(form, "person", user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
