@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "revoke": "撤销授权",
     "import": "导入",
     "login_locked": "登录锁定",
+    "reveal": "查看完整身份证号",
 }
 
 

@@ -8,7 +8,12 @@ from dangjian.org.services.bodies import (
     body_rename,
     body_update,
 )
-from dangjian.org.services.people import person_create, person_leave, person_update
+from dangjian.org.services.people import (
+    person_create,
+    person_id_reveal,
+    person_leave,
+    person_update,
+)
 from dangjian.org.services.posts import post_assign, post_end, post_update
 
 __all__ = [
@@ -19,6 +24,7 @@ __all__ = [
     "body_rename",
     "body_update",
     "person_create",
+    "person_id_reveal",
     "person_leave",
     "person_update",
     "post_assign",

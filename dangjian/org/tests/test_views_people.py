@@ -105,10 +105,17 @@ def test_person_detail_masks_the_id_and_reveals_it_only_to_editors(county, login
     assert person.id_number_masked in html and person.id_number not in html
     assert "显示" in html and "党组书记" in html  # the post held now
     assert reverse("evidence:upload", args=["person", person.pk]) in html
+    assert not TrailEntry.objects.filter(action="reveal").exists()  # masked: nothing to trace
     assert person.id_number in editor.get(url, {"show_id": "1"}).content.decode()
+    [look] = TrailEntry.objects.filter(action="reveal")
+    # Who looked at whose number is traced; the trace keeps the number masked.
+    assert (look.subject_type, look.subject_id) == ("org.person", str(person.pk))
+    assert look.actor_id == county.user(ADMIN).pk
+    assert person.id_number not in str(look.after) and person.id_number_masked in str(look.after)
     viewer = login(county.user(Role.ORGANIZATION_DEPT))
     html = viewer.get(url, {"show_id": "1"}).content.decode()
     assert person.id_number not in html and "显示</a>" not in html
+    assert TrailEntry.objects.filter(action="reveal").count() == 1
     assert "佐证材料" in html and reverse("evidence:upload", args=["person", person.pk]) not in html
 
 

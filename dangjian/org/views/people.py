@@ -26,7 +26,7 @@ from dangjian.org.scope import (
     scope_filter,
     scope_q,
 )
-from dangjian.org.services import person_create, person_leave, person_update
+from dangjian.org.services import person_create, person_id_reveal, person_leave, person_update
 from dangjian.org.views.bodies import body_options, covers, form_page
 
 
@@ -79,10 +79,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                  .order_by("-start", "pk"))
     for post in posts:
         post.can_end = post.end is None and covers(user, Perm.ORG_EDIT, post.body)  # type: ignore[attr-defined]
+    show_id = can_edit and request.GET.get("show_id") == "1" and bool(person.id_number)
     return render(request, "org/person_detail.html", {
         "person": person,
         "can_edit": can_edit,
-        "show_id": can_edit and request.GET.get("show_id") == "1",
+        "show_id": show_id,
+        "id_number": person_id_reveal(actor=user, person=person) if show_id else "",
         "current_posts": [p for p in posts if p.end is None],
         "past_posts": [p for p in posts if p.end is not None],
         "can_trace": has_perm(user, Perm.TRACE_VIEW),
