@@ -4,6 +4,7 @@ gets the list of problems by row and column (R0.8)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -22,6 +23,14 @@ class Problem:
     message: str
 
 
+#: progress(stage, done, total): called as the import goes; stages are "读取", "校验", "写入".
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
 @dataclass
 class ImportResult:
     spec: SheetSpec
@@ -33,20 +42,30 @@ class ImportResult:
         return not self.problems
 
 
-def import_workbook(*, actor: Any, spec: SheetSpec, upload: IO[bytes], size: int) -> ImportResult:
+def import_workbook(*, actor: Any, spec: SheetSpec, upload: IO[bytes], size: int,
+                    progress: Progress = _no_progress) -> ImportResult:
     """Check every row, then write all of them or none. The caller has checked that the actor
-    may import this kind at all; each row's own scope is checked here and by the services."""
+    may import this kind at all; each row's own scope is checked here and by the services.
+
+    `progress` is told of each stage before the write transaction opens (so a caller may
+    commit it elsewhere) and of the rows written inside it."""
     result = ImportResult(spec)
+    progress("读取", 0, 0)
     try:
         rows = read_rows(spec, upload, size)
     except FileProblem as exc:
         result.problems = [Problem(None, "", m) for m in exc.messages]
         return result
+    total = len(rows)
+    progress("校验", total, total)
     plan = PLANNERS[spec.kind](actor, rows)
+    progress("写入", 0, total)
     with transaction.atomic():
-        for row in rows:
+        for done, row in enumerate(rows, start=1):
             if row.ok:
                 _write(plan, row)
+            if done % 500 == 0:
+                progress("写入", done, total)
         result.problems = _problems(spec, rows)
         if result.problems:
             transaction.set_rollback(True)
