@@ -58,6 +58,11 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
+def changes_chain(scope_path: str) -> str:
+    """The change chain an entry with this scope path goes on."""
+    return CHANGES_CHAIN
+
+
 def scope_path_of(obj: models.Model) -> str:
     method = getattr(obj, "trail_scope_path", None)
     return method() if callable(method) else ""
@@ -72,14 +77,15 @@ def change_record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> TrailEntry:
+    scope_path = scope_path_of(obj)
     return trail_append(
-        chain=CHANGES_CHAIN,
+        chain=changes_chain(scope_path),
         actor=actor,
         action=action,
         subject_type=obj._meta.label_lower,
         subject_id=obj.pk,
         subject_label=str(obj),
-        scope_path=scope_path_of(obj),
+        scope_path=scope_path,
         before=before,
         after=after,
         note=note,
