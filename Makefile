@@ -20,6 +20,8 @@ install: $(BIN)/dangjian
 install-test: $(VENV)/.test-deps
 
 ## Create the venv, migrate, load the demo county if empty, serve on 127.0.0.1:$(PORT).
+## The demo's keys are generated once under DANGJIAN_HOME (production sets each one).
+demo: export DANGJIAN_DEMO = 1
 demo: $(BIN)/dangjian
 	$(BIN)/dangjian migrate --noinput -v0
 	$(BIN)/dangjian demo-data --if-empty

@@ -1,9 +1,12 @@
 """Settings: everything from the environment.
 
-DANGJIAN_HOME   where data, uploads and the generated SECRET_KEY live (default ./var)
+DANGJIAN_HOME   where data and uploads live (default ./var), and the demo's generated keys
 DATABASE_URL    e.g. postgres://user@127.0.0.1:5432/dangjian (default: SQLite in DANGJIAN_HOME)
-SECRET_KEY      required in production; for the demo generated once under DANGJIAN_HOME
-DEBUG           "1" for development
+SECRET_KEY      signs sessions and CSRF tokens        } each key its own variable, required
+BALLOT_CODE_KEY keys the ballot codes' stored hashes  } unless DANGJIAN_DEMO or DEBUG is set
+<KEY>_FALLBACKS comma-separated former values of a key, still accepted (rotation)
+DANGJIAN_DEMO   "1" for the demo (`make demo`, the tests): keys generated once under DANGJIAN_HOME
+DEBUG           "1" for development (keys generated as for the demo)
 ALLOWED_HOSTS   comma-separated
 """
 
@@ -29,19 +32,53 @@ HOME = Path(os.environ.get("DANGJIAN_HOME", Path.cwd() / "var")).resolve()
 HOME.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    path = HOME / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG")
+DEMO = _env_bool("DANGJIAN_DEMO")
+
+# Keys: each in its own environment variable, so that every app server given the same ones
+# accepts the same sessions and ballot codes, and one can be rotated without voiding the others.
+# Without DEMO or DEBUG a missing key stays empty and the system check `dangjian.E001`
+# (dangjian/core/checks.py) refuses to start; the demo generates each once under DANGJIAN_HOME.
+# A later key (e.g. DATA_KEY for ID numbers) is one more line here, read as settings.DATA_KEY.
+KEYS = {
+    "SECRET_KEY": "会话与表单签名 (sessions, CSRF tokens)",
+    "BALLOT_CODE_KEY": "测评票码的密钥哈希 (ballot codes' keyed hashes)",
+}
+# Before BALLOT_CODE_KEY existed, the codes' hash was keyed by SECRET_KEY: a demo home made then
+# has only `secret_key`, and its ballot key starts as a copy of it, so its printed codes stay valid.
+_KEY_WAS = {"BALLOT_CODE_KEY": "SECRET_KEY"}
+_HOME_HAD = {name: (HOME / name.lower()).exists() for name in KEYS}
+
+
+def _demo_key(name: str) -> str:
+    path = HOME / name.lower()
+    was = _KEY_WAS.get(name)
+    value = ((HOME / was.lower()).read_text().strip() if was and _HOME_HAD[was]
+             else secrets.token_urlsafe(50))
+    try:  # exclusive create: of two processes starting at once, both read the first one's key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return value
+
+
+def _key(name: str) -> str:
+    value = os.environ.get(name, "")
+    if value or not (DEMO or DEBUG):
+        return value
+    return _demo_key(name)
+
+
+def _fallbacks(name: str) -> list[str]:
+    return [k for k in os.environ.get(f"{name}_FALLBACKS", "").split(",") if k]
+
+
+SECRET_KEY = _key("SECRET_KEY")
+SECRET_KEY_FALLBACKS = _fallbacks("SECRET_KEY")
+BALLOT_CODE_KEY = _key("BALLOT_CODE_KEY")
+BALLOT_CODE_KEY_FALLBACKS = _fallbacks("BALLOT_CODE_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o

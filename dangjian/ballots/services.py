@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -47,14 +47,34 @@ def format_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def _code_key(secret: str) -> bytes:
+    """The HMAC key for codes, from BALLOT_CODE_KEY (derived as it was from SECRET_KEY before
+    that variable existed, so setting it to the former SECRET_KEY keeps old codes valid)."""
     return hmac.new(secret.encode(), b"dangjian-ballot-code", "sm3").digest()
 
 
+def _code_secrets() -> list[str]:
+    """BALLOT_CODE_KEY, then its fallbacks: a rotated key still verifies the codes printed
+    under the former one (their stored hashes cannot be recomputed: the codes are not kept)."""
+    if not settings.BALLOT_CODE_KEY:
+        raise ImproperlyConfigured("未设置环境变量 BALLOT_CODE_KEY (ballot code key not set)")
+    return [settings.BALLOT_CODE_KEY, *settings.BALLOT_CODE_KEY_FALLBACKS]
+
+
+def _digest(secret: str, box_id: int, code: str) -> str:
+    message = f"{box_id}:{normalize_code(code)}".encode()
+    return hmac.new(_code_key(secret), message, "sm3").hexdigest()
+
+
 def code_digest(box_id: int, code: str) -> str:
-    key = _code_key(settings.SECRET_KEY)
-    return hmac.new(key, f"{box_id}:{normalize_code(code)}".encode(), "sm3").hexdigest()
+    """The stored hash of a code, under the current key: what new codes are stored as."""
+    return _digest(_code_secrets()[0], box_id, code)
+
+
+def code_digests(box_id: int, code: str) -> list[str]:
+    """The hashes the code may be stored under: the current key's first, then the fallbacks'."""
+    return [_digest(secret, box_id, code) for secret in _code_secrets()]
 
 
 def _require_manage(actor: Any, box_body: Body) -> None:
@@ -199,14 +219,16 @@ def sheet_submit(*, box_id: int, code: str, grades: Mapping[str, str]) -> Submit
     to tell the rater why."""
     marks = _sheet(grades)
     if marks:
-        digest = code_digest(box_id, code)
         receipt = _receipt()
-        try:
-            title = _cast_once_more_on_a_dead_connection(box_id, digest, receipt, marks)
-        except IntegrityError:  # a receipt collision (1 in 32^10): ask the rater to resend
-            raise BallotRefused("retry", "提交未成功，请再提交一次") from None
-        if title is not None:
-            return Submitted(receipt=receipt, box_title=title)
+        # Under a former key (BALLOT_CODE_KEY_FALLBACKS) only after the current one claimed
+        # nothing: without fallbacks a sheet still costs one statement.
+        for digest in code_digests(box_id, code):
+            try:
+                title = _cast_once_more_on_a_dead_connection(box_id, digest, receipt, marks)
+            except IntegrityError:  # a receipt collision (1 in 32^10): ask to resend
+                raise BallotRefused("retry", "提交未成功，请再提交一次") from None
+            if title is not None:
+                return Submitted(receipt=receipt, box_title=title)
     raise _why_refused(box_id, code, grades)
 
 
@@ -240,7 +262,7 @@ def _why_refused(box_id: int, code: str, grades: Mapping[str, str]) -> BallotRef
         _validate_marks(candidates, grades)
     except BallotRefused as exc:
         return exc
-    known = Code.objects.filter(box_id=box_id, digest=code_digest(box_id, code)).values_list(
+    known = Code.objects.filter(box_id=box_id, digest__in=code_digests(box_id, code)).values_list(
         "void", "used").first()
     if known is None:
         return BallotRefused("unknown", "票码无效，请核对后重新输入")
