@@ -3,68 +3,37 @@ app and its static files, respawned when one dies, stopped together, refused on 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import select
 import signal
 import socket
 import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-EXE = Path(sys.executable).with_name("dangjian")
+from dangjian.core.tests.servers import (
+    UNSET,
+    children,
+    first_line,
+    free_port,
+    gone,
+    reap,
+    start,
+    wait_until,
+)
 
 
 def _server_env(home: Path) -> dict[str, str]:
     """The server under test runs on its own SQLite file: the suite's DATABASE_URL names a
     database that only exists as the test runner's copy."""
-    unset = {"DATABASE_URL", "PORT", "WORKERS", "THREADS"}
-    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
     return {**env, "DANGJIAN_HOME": str(home)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _start(home: Path, port: int) -> subprocess.Popen[bytes]:
-    with (home / "stderr").open("wb") as stderr:
-        return subprocess.Popen([str(EXE), "serve", "--port", str(port), "--workers", "2"],
-                                env=_server_env(home), stdout=subprocess.PIPE, stderr=stderr)
-
-
-def _first_line(proc: subprocess.Popen[bytes]) -> str:
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], 60)
-    assert ready, "the server said nothing within 60 s"
-    return proc.stdout.readline().decode()
-
-
-def _children(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def _gone(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-
-
-def _wait_until(check: Callable[[], bool], seconds: float = 15) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
+    return start(["--port", str(port), "--workers", "2"], _server_env(home), home / "stderr")
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -74,28 +43,20 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = _free_port()
+    port = free_port()
     proc = _start(tmp_path, port)
-    line = _first_line(proc)
+    line = first_line(proc)
     assert line.startswith(f"县直机关党建工作系统已启动：http://127.0.0.1:{port}/（2个进程）"), (
         line, (tmp_path / "stderr").read_text())
-    seen = set(_children(proc.pid))
+    seen = set(children(proc.pid))
     yield proc, port
-    if proc.poll() is None:  # a failed test: leave no server behind
-        seen |= set(_children(proc.pid))
-        proc.kill()
-        proc.wait()
-    _wait_until(lambda: all(_gone(pid) for pid in seen), seconds=5)
-    for pid in seen:  # workers a failed test left running
-        with contextlib.suppress(OSError):
-            if b"serve" in Path(f"/proc/{pid}/cmdline").read_bytes() and not _gone(pid):
-                os.kill(pid, signal.SIGKILL)
+    reap(proc, seen)
 
 
 def test_workers_serve_the_app_and_stop_together(
         server: tuple[subprocess.Popen[bytes], int]) -> None:
     proc, port = server
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     assert len(workers) == 2
     for _ in range(20):  # fresh connections, spread by the kernel over the workers
         status, body = _get(port, "/healthz")
@@ -104,28 +65,43 @@ def test_workers_serve_the_app_and_stop_together(
     assert status == 200 and body
     proc.terminate()
     assert proc.wait(timeout=30) == 0
-    assert all(_gone(pid) for pid in workers)
+    assert all(gone(pid) for pid in workers)
+    assert proc.stdout is not None and proc.stdout.read() == "已停止\n".encode()  # said once
 
 
 def test_a_dead_worker_is_replaced(server: tuple[subprocess.Popen[bytes], int]) -> None:
     proc, port = server
-    first, second = _children(proc.pid)
+    first, second = children(proc.pid)
     os.kill(first, signal.SIGKILL)
-    assert _wait_until(lambda: len(set(_children(proc.pid)) - {first, second}) == 1)
+    assert wait_until(lambda: len(set(children(proc.pid)) - {first, second}) == 1)
     assert _get(port, "/healthz")[0] == 200
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     proc.send_signal(signal.SIGINT)  # Ctrl-C
     assert proc.wait(timeout=30) == 0
-    assert all(_gone(pid) for pid in workers)
+    assert all(gone(pid) for pid in workers)
+
+
+def test_a_crash_loop_stops_the_server_with_status_1(
+        server: tuple[subprocess.Popen[bytes], int], tmp_path: Path) -> None:
+    """A worker that dies again within seconds of being respawned is not respawned forever."""
+    proc, _ = server
+    first, second = children(proc.pid)
+    os.kill(first, signal.SIGKILL)
+    assert wait_until(lambda: len(set(children(proc.pid)) - {first, second}) == 1)
+    (respawned,) = set(children(proc.pid)) - {first, second}
+    os.kill(respawned, signal.SIGKILL)
+    assert proc.wait(timeout=30) == 1
+    assert "服务进程反复意外退出，已停止全部进程" in (tmp_path / "stderr").read_text()
+    assert wait_until(lambda: gone(second))
 
 
 def test_workers_stop_when_the_server_is_killed(
         server: tuple[subprocess.Popen[bytes], int]) -> None:
     proc, _ = server
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     proc.kill()  # SIGKILL: the server cannot pass anything on
     proc.wait()
-    assert len(workers) == 2 and _wait_until(lambda: all(_gone(pid) for pid in workers))
+    assert len(workers) == 2 and wait_until(lambda: all(gone(pid) for pid in workers))
 
 
 def test_a_port_in_use_is_refused(tmp_path: Path) -> None:

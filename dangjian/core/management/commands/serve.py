@@ -1,4 +1,5 @@
-"""`dangjian serve [--host H] [--port 8000] [--workers 1] [--threads 8]`: serve with granian.
+"""`dangjian serve [--host H] [--port 8000] [--workers 1] [--threads 8] [--worker]`: serve with
+granian.
 
 PORT, WORKERS and THREADS in the environment set the defaults; the options override them.
 
@@ -6,6 +7,11 @@ granian is an HTTP server written in Rust: connections, HTTP parsing and keep-al
 Python, which only runs the Django app through granian's WSGI interface. On a 2-core machine
 /healthz went from about 1,350 req/s with the pure-Python server used before (1 process x 8
 threads) to about 4,950 req/s with granian and 2 workers.
+
+The command drives granian only through its public Python API: `granian.Granian` with its
+documented options (those of granian's command line), the `on_startup`/`on_shutdown` hooks and
+`serve()`. The app is loaded in each worker by granian's own loader from `worker_application`, a
+factory (granian's `factory` option), which first ties the worker's life to the server's.
 
 --workers N: granian forks N worker processes, each listening on the same port (SO_REUSEPORT),
 so the kernel spreads connections over them and Python runs on every core. They share nothing but
@@ -15,6 +21,10 @@ the database: the app keeps no state in memory that matters.
 default 8 keeps a core busy while some views wait on the database, without piling up threads that
 only contend for the GIL; each thread also holds its own database connection, so workers x
 threads bounds the connections PostgreSQL sees. granian's own default would be hundreds.
+
+--worker: also run one background job worker (`dangjian worker`) as a child process, for the
+demo; it is restarted if it dies and stopped with the server (dangjian/core/children.py).
+Production runs `dangjian worker` as a service of its own instead.
 
 Because granian binds with SO_REUSEPORT, a second server on the same port would quietly share it;
 so the address is first checked with a plain bind, which a port in use refuses. The "started"
@@ -32,23 +42,26 @@ than 4 cores. There is no access log.
 from __future__ import annotations
 
 import ctypes
-import functools
 import os
 import signal
 import socket
 import sys
+import threading
 import time
 from typing import Any
 
+from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from granian import Granian
 from granian.constants import Interfaces
 from granian.log import LogLevels
-from granian.server import MPServer
 
-TARGET = "dangjian.wsgi:application"
+from dangjian.core.children import PR_SET_PDEATHSIG, Child
+
+TARGET = "dangjian.core.management.commands.serve:worker_application"
 THREADS = 8
 KILL_AFTER = 10  # seconds a stopping worker gets to finish its requests
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT = "DANGJIAN_SERVE_PID"  # tells the workers which process is their server
 
 #: granian's log config with its messages on stderr, so stdout only carries the command's own lines.
 LOG_CONFIG: dict[str, Any] = {
@@ -68,22 +81,17 @@ def _env_int(name: str, default: str, what: str) -> int:
         raise CommandError(f"环境变量 {name} 应为{what}") from None
 
 
-def _stop_with_parent(parent: int) -> None:
-    """Have the kernel send this worker SIGTERM when the server process dies, even by SIGKILL
-    (granian's workers would otherwise live on as orphans holding the port)."""
+def worker_application() -> Any:
+    """Run by granian in each worker before it serves (fork or spawn alike): have the kernel
+    send this worker SIGTERM when the server process dies, even by SIGKILL (granian's workers
+    would otherwise live on as orphans holding the port), then load the app."""
     # The server's SIGTERM handler, copied by fork, would do nothing here; until granian sets
     # the worker's own, a SIGTERM just ends it (it serves nothing yet).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    if os.getppid() != parent:  # it died before the request was made
+    if str(os.getppid()) != os.environ.get(PARENT):  # it died before the request was made
         os._exit(0)
-
-
-def _load_application(parent: int) -> Any:
-    """Run in each worker before it serves. Our own loader, as granian's would put the working
-    directory on sys.path."""
-    _stop_with_parent(parent)
     from dangjian.wsgi import application
 
     return application
@@ -110,25 +118,18 @@ def _accepts(address: str, port: int) -> bool:
     return True
 
 
-class _Server(MPServer):
-    """granian's server with worker processes (what `granian.Granian` is on a GIL build), saying
-    "started" once the workers it spawned accept connections."""
+def _announce_once_accepting(address: str, port: int, line: str) -> None:
+    """From granian's startup hook, before it spawns the workers: print `line` once one of them
+    accepts connections. Written straight to the file descriptor, so no buffered copy of it can
+    be inherited by a worker forked later. (If the workers never accept, granian stops and the
+    process ends with this thread.)"""
 
-    def __init__(self, announce: str, stdout: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.announce = announce
-        self.out = stdout
-
-    def startup(self, spawn_target: Any, target_loader: Any) -> None:
-        super().startup(spawn_target, target_loader)
-        # Wait no longer once stopped by a signal, or once every worker has died (granian's loop
-        # then respawns them or gives up).
-        while not self.interrupt_signal and any(w.is_alive() for w in self.wrks):
-            if _accepts(self.bind_addr, self.bind_port):
-                self.out.write(self.announce)
-                self.out.flush()  # before any respawn forks a copy of the buffer
-                return
+    def watch() -> None:
+        while not _accepts(address, port):
             time.sleep(0.05)
+        os.write(sys.stdout.fileno(), (line + "\n").encode())
+
+    threading.Thread(target=watch, name="announce", daemon=True).start()
 
 
 class Command(BaseCommand):
@@ -142,9 +143,12 @@ class Command(BaseCommand):
                             help="进程数（默认取环境变量 WORKERS，否则 1）")
         parser.add_argument("--threads", type=int, default=None,
                             help=f"每个进程的线程数（默认取环境变量 THREADS，否则 {THREADS}）")
+        parser.add_argument("--worker", action="store_true",
+                            help="同时启动一个后台任务进程（演示用；生产环境另行运行 "
+                                 "dangjian worker）")
 
     def handle(self, *args: Any, host: str, port: int | None, workers: int | None,
-               threads: int | None, **options: Any) -> None:
+               threads: int | None, worker: bool, **options: Any) -> None:
         if port is None:
             port = _env_int("PORT", "8000", "端口号")
         if workers is None:
@@ -162,21 +166,36 @@ class Command(BaseCommand):
         announce = f"县直机关党建工作系统已启动：http://{shown}:{port}/"
         if workers > 1:
             announce += f"（{workers}个进程）"
+        jobs = self._job_worker() if worker else None
 
         from django.db import connections
 
         connections.close_all()  # no database connection may be shared across fork
         sys.stdout.flush()
         sys.stderr.flush()
-        server = _Server(announce, self.stdout, target=TARGET, address=address, port=port,
-                         interface=Interfaces.WSGI, workers=workers, blocking_threads=threads,
+        os.environ[PARENT] = str(os.getpid())
+        server = Granian(TARGET, address=address, port=port, interface=Interfaces.WSGI,
+                         workers=workers, blocking_threads=threads, factory=True,
                          respawn_failed_workers=True, workers_kill_timeout=KILL_AFTER,
                          log_level=LogLevels.error, log_dictconfig=LOG_CONFIG, log_access=False)
+        server.on_startup(lambda: _announce_once_accepting(address, port, announce))
+        if jobs is not None:
+            server.on_startup(jobs.start)
+            server.on_shutdown(lambda: jobs.stop(KILL_AFTER))
         try:
-            server.serve(target_loader=functools.partial(_load_application, os.getpid()),
-                         wrap_loader=False)
+            server.serve()
         except SystemExit as exc:  # granian's way of saying a worker kept failing
             if exc.code:
                 raise CommandError("服务进程反复意外退出，已停止全部进程") from None
             raise
+        finally:
+            if jobs is not None:  # granian failed before its shutdown hooks
+                jobs.stop(KILL_AFTER)
         self.stdout.write("已停止")
+
+    def _job_worker(self) -> Child | None:
+        if "worker" not in get_commands():
+            self.stderr.write("未启动后台任务进程：本版本没有 worker 命令")
+            return None
+        return Child([sys.executable, "-m", "dangjian.runner", "worker"], "后台任务进程",
+                     sys.stderr)
