@@ -27,7 +27,7 @@ demo: $(BIN)/dangjian
 	$(BIN)/dangjian demo-data --if-empty
 	$(BIN)/dangjian collectstatic --noinput -v0
 	$(BIN)/dangjian demo-accounts
-	$(BIN)/dangjian serve --port $(PORT)
+	$(BIN)/dangjian serve --port $(PORT) --worker
 
 ## Install test dependencies and run every test (DATABASE_URL picks the database).
 test: $(VENV)/.test-deps

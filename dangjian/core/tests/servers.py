@@ -39,10 +39,12 @@ def first_line(proc: subprocess.Popen[bytes], seconds: float = 60) -> str:
 
 
 def children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except FileNotFoundError:
-        return []
+    """The child processes of `pid`, whichever of its threads started them."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread just ended
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return sorted(found)
 
 
 def cmdline(pid: int) -> str:
