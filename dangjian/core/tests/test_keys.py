@@ -17,6 +17,7 @@ from dangjian.ballots.services import (
     ballot_submit,
     box_create,
     box_open,
+    code_digest,
     codes_issue,
 )
 from dangjian.core.grades import Grade
@@ -93,6 +94,14 @@ def test_a_demo_home_from_before_keeps_its_printed_codes(tmp_path: Path) -> None
     ballot key starts as that key, so the hashes of its printed codes are unchanged."""
     (tmp_path / "secret_key").write_text("the-old-demo-secret\n")
     assert _demo_keys(tmp_path) == ["the-old-demo-secret", "the-old-demo-secret"]
+
+
+def test_a_code_hashes_as_it_did_when_keyed_by_secret_key(settings: object) -> None:
+    """The hash of code ABCD-EFGH-JKLM in box 7, as versions before BALLOT_CODE_KEY stored it
+    with SECRET_KEY = "the-old-demo-secret": unchanged under BALLOT_CODE_KEY of that value."""
+    settings.BALLOT_CODE_KEY = "the-old-demo-secret"  # type: ignore[attr-defined]
+    assert code_digest(7, "abcd-efgh-jklm") == (
+        "968af556d10ce8e905dfc996bcc60e23ac70503ae80faa6922f73550f712594a")
 
 
 def _box() -> object:
