@@ -45,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+os.environ.setdefault("DANGJIAN_DEMO", "1")  # keys generated under DANGJIAN_HOME, as in the demo
 
 import django  # noqa: E402
 

@@ -30,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+os.environ.setdefault("DANGJIAN_DEMO", "1")  # keys generated under DANGJIAN_HOME, as in the demo
 
 import django
 
