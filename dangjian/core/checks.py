@@ -23,8 +23,9 @@ def keys_are_set(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if not missing:
         return []
     names = "、".join(missing)
-    hint = ("每台服务器设置相同的值；生成一个：python -c \"import secrets; "
-            "print(secrets.token_urlsafe(50))\"。Set the same value on every server.")
+    hint = "；".join(f"{name}：{settings.KEYS[name]}" for name in missing) + (
+        "。每台服务器设置相同的值；生成一个：python -c \"import secrets; "
+        "print(secrets.token_urlsafe(50))\"。Set the same value on every server.")
     if "BALLOT_CODE_KEY" in missing:
         hint += (" 以前已打印的票码由原 SECRET_KEY 派生：把 BALLOT_CODE_KEY 设为原 SECRET_KEY "
                  "的值，这些票码继续有效。Codes printed before BALLOT_CODE_KEY existed stay "
