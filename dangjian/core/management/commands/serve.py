@@ -11,7 +11,9 @@ threads) to about 4,950 req/s with granian and 2 workers.
 The command drives granian only through its public Python API: `granian.Granian` with its
 documented options (those of granian's command line), the `on_startup`/`on_shutdown` hooks and
 `serve()`. The app is loaded in each worker by granian's own loader from `worker_application`, a
-factory (granian's `factory` option), which first ties the worker's life to the server's.
+factory (granian's `factory` option), which first ties the worker's life to the server's. That
+loader puts the working directory first on the workers' sys.path, as `python -m` would: start the
+server from a directory holding no Python modules of other versions (the checkout or `/`).
 
 --workers N: granian forks N worker processes, each listening on the same port (SO_REUSEPORT),
 so the kernel spreads connections over them and Python runs on every core. They share nothing but
