@@ -7,7 +7,8 @@ from django.shortcuts import render
 from dangjian.org.scope import Perm, has_perm, is_county_wide, require_perm
 from dangjian.trail import selectors
 from dangjian.trail.changes import ACTION_LABELS
-from dangjian.trail.services import chain_names, trail_verify
+from dangjian.trail.services import chain_names
+from dangjian.trail.verification import verify_everything
 
 
 def change_list(request: HttpRequest) -> HttpResponse:
@@ -32,5 +33,6 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("仅全县范围的监督人员可以校验留痕链")
-    results = [trail_verify(chain=c) for c in chain_names()] if request.method == "POST" else []
-    return render(request, "trail/verify.html", {"results": results, "chains": chain_names()})
+    report = verify_everything(files=bool(request.POST.get("files"))) \
+        if request.method == "POST" else None
+    return render(request, "trail/verify.html", {"report": report, "chains": chain_names()})

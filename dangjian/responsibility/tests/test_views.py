@@ -95,7 +95,7 @@ def test_the_chain_page_names_the_first_record_that_does_not_match(county, item,
                           occurred_on=timezone.localdate(), progress=i) for i in range(1, 4)]
     client = login(county.user("discipline"))
     page = client.post(reverse("responsibility:chains"), {"action": "verify"})
-    assert "全部完好" in page.content.decode()
+    assert "全部校验通过" in page.content.decode()
     client.post(reverse("responsibility:chains"), {"action": "checkpoint"})
     checkpoint = Checkpoint.objects.get()
     page = client.post(reverse("responsibility:chains"), {"action": "check",
@@ -104,7 +104,8 @@ def test_the_chain_page_names_the_first_record_that_does_not_match(county, item,
     drop_guards()
     raw("UPDATE responsibility_dutyrecord SET progress = 99 WHERE id = %s", [records[1].pk])
     page = client.post(reverse("responsibility:chains"), {"action": "verify"}).content.decode()
-    assert "1条链不符" in page and "第2条" in page
+    assert "2处不符" in page and "第2条" in page  # the record, and its item's progress
+    assert "台账第1项的进度或纪实条数与纪实记录不符" in page
     assert reverse("responsibility:record_detail", args=[records[1].pk]) in page
     xlsx = client.get(reverse("responsibility:checkpoints_xlsx"))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active

@@ -16,13 +16,10 @@ from dangjian.documents.xlsx import XLSX_TYPE, dated, download, workbook_bytes
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, is_county_wide
 from dangjian.responsibility.models import DutyRecord, chain_for
-from dangjian.responsibility.services.verify import (
-    duty_chain_verify,
-    duty_checkpoint,
-    latest_checkpoints,
-)
+from dangjian.responsibility.services.verify import duty_checkpoint, latest_checkpoints
 from dangjian.trail.models import Checkpoint
 from dangjian.trail.services import checkpoint_check
+from dangjian.trail.verification import verify_everything
 
 CODE = re.compile(r"^\s*(?P<chain>duty:\d+)#(?P<seq>\d+):(?P<digest>[0-9a-fA-F]{64})\s*$")
 
@@ -40,11 +37,10 @@ def _bodies() -> list[Body]:
 def chains(request: AuthedRequest) -> HttpResponse:
     _require(request)
     bodies = _bodies()
-    results, match = [], None
+    report, match = None, None
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "verify":
-        results = [duty_chain_verify(body=b, files=bool(request.POST.get("files")))
-                   for b in bodies]
+        report = verify_everything(files=bool(request.POST.get("files")))
     elif action == "checkpoint":
         for body in bodies:
             duty_checkpoint(body=body, actor=request.user, note="县级统一检查点")
@@ -59,8 +55,7 @@ def chains(request: AuthedRequest) -> HttpResponse:
                                      digest=found["digest"])
     marks = latest_checkpoints(bodies)
     return render(request, "responsibility/chains.html", {
-        "rows": [(b, marks.get(b.pk)) for b in bodies], "results": results,
-        "match": match, "bad": [r for r in results if not r.ok],
+        "rows": [(b, marks.get(b.pk)) for b in bodies], "report": report, "match": match,
     })
 
 
