@@ -82,14 +82,22 @@ def _first_mismatch(ctx: Context, chain: str, tick: Any) -> Finding | None:
         files_of = record_attachments(records)
         by_seq = {r.chain_seq: r for r in records}
         for seq in range(start, stop):
-            record, after = by_seq.get(seq), entries.get(seq)
-            if record is None:
-                return _finding(chain, seq, f"第{seq}条纪实记录已被删除（留痕仍在）")
-            if after is None:
-                return _finding(chain, seq, "纪实记录没有对应的留痕（被直接写入）", record)
-            if (after or {}).get("记录") != record_content(record, files_of.get(record.pk, [])):
-                return _finding(chain, seq, "纪实记录与留痕不符（被直接改动）", record)
+            problem = _compare(chain, seq, by_seq.get(seq), entries.get(seq), files_of)
+            if problem is not None:
+                tick(seq - start + 1)
+                return problem
         tick(len(records))
+    return None
+
+
+def _compare(chain: str, seq: int, record: DutyRecord | None, after: Any,
+             files_of: dict[int, list[Any]]) -> Finding | None:
+    if record is None:
+        return _finding(chain, seq, f"第{seq}条纪实记录已被删除（留痕仍在）")
+    if after is None:
+        return _finding(chain, seq, "纪实记录没有对应的留痕（被直接写入）", record)
+    if (after or {}).get("记录") != record_content(record, files_of.get(record.pk, [])):
+        return _finding(chain, seq, "纪实记录与留痕不符（被直接改动）", record)
     return None
 
 
