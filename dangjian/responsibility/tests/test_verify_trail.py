@@ -23,7 +23,7 @@ from dangjian.responsibility.models import chain_for
 from dangjian.responsibility.services import record_add
 from dangjian.responsibility.tests.conftest import drop_guards, raw
 from dangjian.testing import TINY_PNG
-from dangjian.trail.models import ChainHead
+from dangjian.trail.models import ChainHead, TrailEntry
 from dangjian.trail.verification import verify_everything
 
 pytestmark = pytest.mark.req("R3.3", "R0.7")
@@ -174,3 +174,24 @@ def test_the_installed_command_names_the_changed_record(county, item, tmp_path: 
     assert f"履责纪实记录 编号{records[1].pk}" in bad.stderr
     assert "纪实记录与留痕不符（被直接改动）" in bad.stderr
     assert "全部校验通过" not in bad.stdout
+
+
+@pytest.mark.req("R3.4")
+def test_a_spot_checks_changed_draw_is_named(county, year):
+    from dangjian.responsibility.models import SpotCheck
+    from dangjian.responsibility.services import spotcheck_commit, spotcheck_draw
+
+    jiwei = county.user("discipline")
+    check = spotcheck_draw(actor=jiwei, check=spotcheck_commit(
+        actor=jiwei, year=year, title="一季度抽查", strata={"all": 1}, seed="公开种子"))
+    assert "随机抽查：核对1条，全部相符" in _run()
+    population = check.population["all"]
+    other = next(b for b in population if b not in check.drawn["all"])
+    SpotCheck.objects.filter(pk=check.pk).update(drawn={"all": [other]})  # not guarded
+    _, error = _fails()
+    chain = TrailEntry.objects.get(subject_type="responsibility.spotcheck",
+                                   subject_id=str(check.pk), action="update").chain
+    assert f"[随机抽查] {chain}" in error and f"随机抽查“一季度抽查”（编号{check.pk}）" in error
+    assert "抽中名单或种子与留痕不符（被直接改动）" in error
+    problems = {f.problem for f in verify_everything().findings}
+    assert "按种子重新抽取的结果与抽中名单不符" in problems
