@@ -20,6 +20,7 @@ from dangjian.trail.services import Verification, chain_names, trail_verify
 # stage (in Chinese), done, total
 ProgressFn = Callable[[str, int, int], None]
 CHAIN_CHECK = "留痕链"
+FINISHED = "校验完成"  # the last stage reported: done = total = everything checked
 
 
 @dataclass(frozen=True)
@@ -204,4 +205,6 @@ def verify_everything(*, files: bool = False, chains: list[str] | None = None,
         found.extend(bad)
         report.checks.append(CheckSummary(v.name, v.label, counted["done"], len(bad)))
     report.findings, report.more = found[:limit], max(len(found) - limit, 0)
+    checked = report.entries + sum(c.checked for c in report.checks)
+    tell(FINISHED, checked, checked)
     return report

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.evidence.models import Attachment
@@ -195,3 +196,41 @@ def test_a_spot_checks_changed_draw_is_named(county, year):
     assert "抽中名单或种子与留痕不符（被直接改动）" in error
     problems = {f.problem for f in verify_everything().findings}
     assert "按种子重新抽取的结果与抽中名单不符" in problems
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_runs_the_check_in_a_real_worker(county, item, client, tmp_path: Path):
+    from dangjian.jobs.models import Job, JobState
+    from dangjian.jobs.testing import start_worker, stop_worker, wait_for
+
+    records = _records(county, item, n=3)
+    with _guards_off():
+        raw("UPDATE responsibility_dutyrecord SET summary = %s WHERE id = %s",
+            ["伪造的履责情况", records[1].pk])
+    client.force_login(county.user("discipline"))
+    worker = start_worker(tmp_path)  # MEDIA_ROOT is tmp_path/files here and in the worker
+    try:
+        submitted = client.post(reverse("responsibility:chains"),
+                                {"action": "verify", "files": "1"})
+        job = Job.objects.get(kind="trail.verify")
+        assert submitted.url == job.get_absolute_url()
+
+        def ended() -> Job | None:
+            job.refresh_from_db()
+            return job if job.finished_state else None
+
+        wait_for(ended)
+        assert job.state == JobState.DONE and job.result["ok"] is False
+        assert job.owner == county.user("discipline") and job.finished is not None
+        assert job.total > 0 and job.done == job.total  # progress was told
+        page = client.get(submitted.url).content.decode()
+        assert f"履责纪实记录 编号{records[1].pk}" in page and "纪实记录与留痕不符" in page
+        assert "已读取佐证文件" in page
+        cp = client.post(reverse("responsibility:chains"), {"action": "checkpoint"})
+        cp_job = Job.objects.get(kind="trail.checkpoints")
+        assert cp.url == cp_job.get_absolute_url()
+        wait_for(lambda: cp_job.refresh_from_db() or cp_job.finished_state)
+        assert cp_job.state == JobState.DONE
+        assert cp_job.result["count"] == ChainHead.objects.count() >= 2
+    finally:
+        stop_worker(worker)

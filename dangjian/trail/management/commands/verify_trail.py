@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangjian.trail.services import checkpoint_check
-from dangjian.trail.verification import Finding, Report, verify_everything
+from dangjian.trail.verification import FINISHED, Finding, Report, verify_everything
 
 CODE = re.compile(r"^(?P<chain>[^#]+)#(?P<seq>\d+):(?P<digest>[0-9a-fA-F]{64})$")
 
@@ -64,6 +64,8 @@ class Command(BaseCommand):
 
         def show(stage: str, done: int, total: int) -> None:
             now = time.monotonic()
+            if stage == FINISHED:
+                return
             if stage == state["stage"] and now - state["at"] < 2 and done < total:
                 return
             if stage != state["stage"]:
