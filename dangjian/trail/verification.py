@@ -34,11 +34,6 @@ class Finding:
     problem: str
     url: str = ""
 
-    @property
-    def where(self) -> str:
-        at = f"第{self.seq}条" if self.seq else ""
-        return f"{self.chain}{('  ' + at) if at else ''}"
-
 
 @dataclass(frozen=True)
 class Located:
@@ -155,7 +150,7 @@ def locate(chain: str, seq: int) -> Located:
     return Located(f"{entry.subject_label}（{entry.subject_type} 编号{entry.subject_id}）")
 
 
-def _chain_findings(result: Verification) -> Finding:
+def _chain_finding(result: Verification) -> Finding:
     seq = result.first_bad_seq
     where = locate(result.chain, seq) if seq else Located("")
     return Finding(CHAIN_CHECK, result.chain, seq, where.record, result.problem, where.url)
@@ -184,11 +179,18 @@ def verify_everything(*, files: bool = False, chains: list[str] | None = None,
     tell: ProgressFn = progress or (lambda stage, done, total: None)
     names = chains if chains else chain_names()
     report = Report(files=files)
-    found: list[Finding] = []
+
+    def keep(finding: Finding) -> int:
+        if len(report.findings) < limit:
+            report.findings.append(finding)
+        else:
+            report.more += 1
+        return 1
+
     for result in _verify_chains(names, tell):
         report.chains.append(result)
         if not result.ok:
-            found.append(_chain_findings(result))
+            keep(_chain_finding(result))
     ctx_chains = {r.chain: r for r in report.chains}
     only = frozenset(chains) if chains else None
     for v in _VERIFIERS.values():
@@ -201,10 +203,8 @@ def verify_everything(*, files: bool = False, chains: list[str] | None = None,
             tell(label, done, total)
 
         ctx = Context(files=files, chains=ctx_chains, only=only, progress=tick)
-        bad = list(v.check(ctx))
-        found.extend(bad)
-        report.checks.append(CheckSummary(v.name, v.label, counted["done"], len(bad)))
-    report.findings, report.more = found[:limit], max(len(found) - limit, 0)
+        bad = sum(keep(f) for f in v.check(ctx))
+        report.checks.append(CheckSummary(v.name, v.label, counted["done"], bad))
     checked = report.entries + sum(c.checked for c in report.checks)
     tell(FINISHED, checked, checked)
     return report
