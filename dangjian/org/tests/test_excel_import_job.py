@@ -61,7 +61,7 @@ def _upload(client: Any, data: bytes) -> Job:
 
 @pytest.mark.req("R0.8")
 def test_import_progress_is_shown_then_the_result(setup) -> None:
-    county, client, worker = setup
+    _, client, worker = setup
     before = Person.objects.count()
     job = _upload(client, people(400))
     page = client.get(job.get_absolute_url()).content.decode()
@@ -85,7 +85,7 @@ def test_import_progress_is_shown_then_the_result(setup) -> None:
 
 @pytest.mark.req("R0.8")
 def test_import_problems_are_listed_row_by_row(setup) -> None:
-    county, client, worker = setup
+    _, client, worker = setup
     before = Person.objects.count()
     job = _upload(client, xlsx(PEOPLE_HEADERS, [
         person_row("好人", UNIT, BRANCH), person_row("单位错", BRANCH, BRANCH)]))
