@@ -33,6 +33,18 @@ def matrix_objects(county: Any) -> dict[str, Any]:
     return {"job_own": job}
 
 
+def run_jobs() -> int:
+    """Run every queued job here, one after another, as the worker would (for tests whose data
+    lives in the test's own transaction, where no other process can see it)."""
+    from dangjian.jobs.execution import execute
+
+    ran = 0
+    while (job := Job.objects.filter(state=JobState.QUEUED).order_by("pk").first()) is not None:
+        execute(job.pk)
+        ran += 1
+    return ran
+
+
 def database_url() -> str:
     """The test database as a DATABASE_URL for a child process."""
     s = connection.settings_dict

@@ -10,6 +10,7 @@ class ResponsibilityConfig(AppConfig):
         from dangjian.evidence.registry import attachable
         from dangjian.org.scope import Perm, register
         from dangjian.responsibility import models as m
+        from dangjian.responsibility.services import verify, verify_spotcheck
         from dangjian.responsibility.services.common import covers
 
         register(m.ResponsibilityList, "body__path")
@@ -28,6 +29,8 @@ class ResponsibilityConfig(AppConfig):
                    lambda user, record: False)
         attachable("case_step", "responsibility.CaseStep", Perm.RESP_VIEW,
                    lambda user, step: covers(user, Perm.RESP_OVERSEE, step.case.body))
+        verify.register()  # its 纪实 records, checked by `verify-trail` and 纪实校验
+        verify_spotcheck.register()
         menu.add_section(menu.Section("两个责任", (
             menu.Entry("责任清单", "responsibility:index", Perm.RESP_VIEW),
             menu.Entry("我的履责事项", "responsibility:my_items", Perm.SELF_VIEW),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,9 +96,11 @@ class Verification:
     problem: str = ""
 
 
-def trail_verify(*, chain: str, batch: int = 5000) -> Verification:
+def trail_verify(*, chain: str, batch: int = 5000,
+                 on_progress: Callable[[int], None] | None = None) -> Verification:
     """Recompute the chain; name the first entry that does not match. Stored checkpoints of
-    the chain must match too, so rewinding the head row after truncating is caught."""
+    the chain must match too, so rewinding the head row after truncating is caught.
+    `on_progress(n)` is told every `batch` entries how many have been checked."""
     head = ChainHead.objects.filter(chain=chain).first()
     marks: dict[int, str] = dict(
         Checkpoint.objects.filter(chain=chain, seq__gt=0).values_list("seq", "digest")
@@ -118,6 +121,8 @@ def trail_verify(*, chain: str, batch: int = 5000) -> Verification:
         prev = entry.digest
         expected_seq += 1
         checked += 1
+        if on_progress is not None and checked % batch == 0:
+            on_progress(checked)
     head_seq = head.seq if head else 0
     head_digest = head.digest if head else GENESIS
     if head_seq != checked or head_digest != prev:

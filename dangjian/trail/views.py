@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from dangjian.org.scope import Perm, has_perm, is_county_wide, require_perm
 from dangjian.trail import selectors
 from dangjian.trail.changes import ACTION_LABELS
-from dangjian.trail.services import chain_names, trail_verify
+from dangjian.trail.jobs import checkpoints_submit, recent_jobs, verify_submit
+from dangjian.trail.services import chain_names
 
 
 def change_list(request: HttpRequest) -> HttpResponse:
@@ -26,11 +28,16 @@ def change_list(request: HttpRequest) -> HttpResponse:
 
 
 def verify_view(request: HttpRequest) -> HttpResponse:
-    """Recompute every chain (县纪委 and county-wide supervisors)."""
+    """The complete check and a checkpoint of every chain, as background jobs (县纪委 and
+    county-wide supervisors); the page lists the user's own runs."""
     require_perm(request.user, Perm.SUPERVISION_VIEW)
     if not is_county_wide(request.user, Perm.TRACE_VIEW):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("仅全县范围的监督人员可以校验留痕链")
-    results = [trail_verify(chain=c) for c in chain_names()] if request.method == "POST" else []
-    return render(request, "trail/verify.html", {"results": results, "chains": chain_names()})
+    if request.method == "POST":
+        if request.POST.get("action") == "checkpoints":
+            job = checkpoints_submit(actor=request.user, note="统一检查点")
+        else:
+            job = verify_submit(actor=request.user, files=bool(request.POST.get("files")))
+        return redirect(job.get_absolute_url())
+    return render(request, "trail/verify.html", {"chains": chain_names(),
+                                                 "recent": recent_jobs(request.user)})

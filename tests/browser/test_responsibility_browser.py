@@ -95,7 +95,16 @@ def test_draft_hand_in_record_with_a_photo_and_the_commission_sees_it(
     expect(jiwei.locator("#records")).to_contain_text("主题党日.png")
     expect(jiwei.locator("#record-form")).to_have_count(0)  # reads, cannot write
     jiwei.screenshot(path=str(artifacts / "responsibility-commission-item.png"), full_page=True)
-    jiwei.goto(f"{base}/responsibility/chains/")
-    jiwei.get_by_role("button", name="开始校验").click()
-    expect(jiwei.locator("#verify-results")).to_contain_text("全部完好")
-    jiwei.screenshot(path=str(artifacts / "responsibility-chains.png"), full_page=True)
+    # The check runs in the background: a real worker, the job page shows its result.
+    from dangjian.jobs.testing import start_worker, stop_worker
+
+    worker = start_worker(tmp_path)  # its MEDIA_ROOT (tmp_path/files) is the test's
+    try:
+        jiwei.goto(f"{base}/responsibility/chains/")
+        jiwei.get_by_label("同时核对佐证文件").check()
+        jiwei.get_by_role("button", name="开始校验").click()
+        expect(jiwei.locator("#verify-results")).to_contain_text("全部校验通过")
+        expect(jiwei.locator("#verify-results")).to_contain_text("已读取佐证文件")
+        jiwei.screenshot(path=str(artifacts / "responsibility-chains.png"), full_page=True)
+    finally:
+        stop_worker(worker)

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils.module_loading import module_has_submodule
 
 from dangjian.demo.builder import STEPS_MODULE, demo_summary
-from dangjian.trail.services import chain_names, trail_verify
+from dangjian.trail.verification import verify_everything
 
 
 @pytest.mark.req("R0.9")
@@ -28,4 +28,6 @@ def test_demo_data_builds_the_county_and_every_module_year() -> None:
         assert f"各模块演示数据：{'、'.join(with_steps)}" in text
     summary = demo_summary()
     assert summary["departments"] >= 40 and summary["people"] >= 800
-    assert all(trail_verify(chain=chain).ok for chain in chain_names())
+    report = verify_everything(files=True)  # what `dangjian verify-trail --files` runs
+    assert report.ok, report.findings[:3]
+    assert {c.name for c in report.checks} >= {"responsibility", "evidence"}

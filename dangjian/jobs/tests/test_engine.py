@@ -158,6 +158,7 @@ def _running_some_time(job: Job) -> bool:
     return job.state == JobState.RUNNING
 
 
+@pytest.mark.req("R0.10")
 def test_the_daily_kinds_are_submitted_once_a_day(worker) -> None:
     first = daily_submit()
     assert [j.kind for j in first] == ["notify.reminders"]

@@ -1,22 +1,144 @@
-"""Recompute an organisation's 纪实 chain and hold every record against its chain entry, so
-a direct database edit or deletion of either one is named (the first one that differs)."""
+"""The 纪实 verifier, registered with the trail engine: every record held against its chain
+entry (the chains themselves are recomputed once, by the engine's first pass), and every
+ledger item's progress and record count against its records. Evidence files are read by the
+evidence engine's verifier. `duty_chain_verify` runs the same check for one organisation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max
+from django.urls import reverse
 
 from dangjian.org.models import Body
 from dangjian.responsibility.models import DutyRecord, LedgerItem, chain_for
-from dangjian.responsibility.services.records import (
-    file_digest_matches,
-    record_attachments,
-    record_content,
+from dangjian.responsibility.services.records import record_attachments, record_content
+from dangjian.trail.models import ChainHead, Checkpoint
+from dangjian.trail.models import TrailEntry as Entry
+from dangjian.trail.services import checkpoint_take
+from dangjian.trail.verification import (
+    Context,
+    Finding,
+    Located,
+    register_verifier,
+    verify_everything,
 )
-from dangjian.trail.models import Checkpoint, TrailEntry
-from dangjian.trail.services import checkpoint_take, trail_verify
+
+LABEL = "履责纪实"
+PREFIX = "duty:"
+BATCH = 2000
+
+
+def _body_of(chain: str) -> int | None:
+    tail = chain[len(PREFIX):] if chain.startswith(PREFIX) else ""
+    return int(tail) if tail.isdigit() else None
+
+
+def locate(chain: str, seq: int) -> Located | None:
+    body_id = _body_of(chain)
+    if body_id is None:
+        return None
+    record = DutyRecord.objects.filter(body_id=body_id, chain_seq=seq).first()
+    if record is None:
+        return Located(f"纪实链第{seq}条（纪实记录已不存在）")
+    return Located(f"履责纪实记录 编号{record.pk}（{record}）",
+                   reverse("responsibility:record_detail", args=[record.pk]))
+
+
+def _finding(chain: str, seq: int | None, problem: str, record: DutyRecord | None = None
+             ) -> Finding:
+    if record is None:
+        return Finding(LABEL, chain, seq, f"纪实链第{seq}条" if seq else "", problem)
+    return Finding(LABEL, chain, seq, f"履责纪实记录 编号{record.pk}（{record}）", problem,
+                   reverse("responsibility:record_detail", args=[record.pk]))
+
+
+def _chains(ctx: Context) -> list[str]:
+    bodies = DutyRecord.objects.order_by().values_list("body_id", flat=True).distinct()
+    names = {chain_for(b) for b in bodies}
+    names |= set(ChainHead.objects.filter(chain__startswith=PREFIX).values_list(
+        "chain", flat=True))
+    return sorted((n for n in names if ctx.wants(n)), key=lambda n: _body_of(n) or 0)
+
+
+def _first_mismatch(ctx: Context, chain: str, tick: Any) -> Finding | None:
+    """Records 1…n of the chain against entries 1…n, where n stops before a broken entry
+    (the engine's chain pass already named that one)."""
+    body_id = _body_of(chain)
+    assert body_id is not None
+    result = ctx.chain(chain)
+    last = ctx.verified_upto(chain)
+    if result.ok:
+        top = DutyRecord.objects.filter(body_id=body_id).aggregate(m=Max("chain_seq"))["m"]
+        last = max(last, top or 0)
+    for start in range(1, last + 1, BATCH):
+        stop = min(start + BATCH, last + 1)
+        entries: dict[int, Any] = dict(Entry.objects.filter(
+            chain=chain, seq__gte=start, seq__lt=stop).values_list("seq", "after"))
+        records = list(DutyRecord.objects.filter(body_id=body_id, chain_seq__gte=start,
+                                                 chain_seq__lt=stop).order_by("chain_seq"))
+        files_of = record_attachments(records)
+        by_seq = {r.chain_seq: r for r in records}
+        for seq in range(start, stop):
+            problem = _compare(chain, seq, by_seq.get(seq), entries.get(seq), files_of)
+            if problem is not None:
+                tick(seq - start + 1)
+                return problem
+        tick(len(records))
+    return None
+
+
+def _compare(chain: str, seq: int, record: DutyRecord | None, after: Any,
+             files_of: dict[int, list[Any]]) -> Finding | None:
+    if record is None:
+        return _finding(chain, seq, f"第{seq}条纪实记录已被删除（留痕仍在）")
+    if after is None:
+        return _finding(chain, seq, "纪实记录没有对应的留痕（被直接写入）", record)
+    if (after or {}).get("记录") != record_content(record, files_of.get(record.pk, [])):
+        return _finding(chain, seq, "纪实记录与留痕不符（被直接改动）", record)
+    return None
+
+
+def _derived(chains: list[str]) -> Iterator[Finding]:
+    """Each item's stored progress and record count against its records (grouped queries)."""
+    bodies = [b for b in map(_body_of, chains) if b is not None]
+    records = DutyRecord.objects.filter(body_id__in=bodies).order_by().values("item_id")
+    counts = dict(records.annotate(n=Count("pk")).values_list("item_id", "n"))
+    best = dict(records.filter(corrections__isnull=True).annotate(m=Max("progress"))
+                .values_list("item_id", "m"))
+    items = (LedgerItem.objects.filter(rlist__body_id__in=bodies)
+             .order_by("rlist__body_id", "rlist__year__year", "order")
+             .values_list("pk", "rlist__body_id", "rlist__body__name", "rlist__year__year",
+                          "order", "progress", "n_records"))
+    for item_id, body_id, name, year, order, progress, n in items.iterator(chunk_size=BATCH):
+        if (progress, n) != (best.get(item_id, 0), counts.get(item_id, 0)):
+            yield Finding(LABEL, chain_for(body_id), None, f"{name}{year}年台账第{order}项",
+                          f"台账第{order}项的进度或纪实条数与纪实记录不符（被直接改动）",
+                          reverse("responsibility:item_detail", args=[item_id]))
+
+
+def check_records(ctx: Context) -> Iterator[Finding]:
+    chains = _chains(ctx)
+    total = DutyRecord.objects.filter(
+        body_id__in=[_body_of(c) for c in chains]).count()
+    done = {"n": 0}
+
+    def tick(n: int) -> None:
+        done["n"] += n
+        ctx.progress(done["n"], total)
+
+    ctx.progress(0, total)
+    for chain in chains:
+        finding = _first_mismatch(ctx, chain, tick)
+        if finding is not None:
+            yield finding
+    yield from _derived(chains)
+
+
+def register() -> None:
+    register_verifier("responsibility", label=LABEL, check=check_records, locate=locate)
 
 
 @dataclass(frozen=True)
@@ -27,70 +149,21 @@ class DutyVerification:
     checked: int
     ok: bool
     first_bad_seq: int | None = None
-    record_id: int | None = None
     problem: str = ""
+    record_url: str = ""
 
 
-def _bad(body: Body, checked: int, seq: int | None, problem: str,
-         record_id: int | None = None) -> DutyVerification:
-    if record_id is None and seq is not None:
-        record_id = DutyRecord.objects.filter(body=body, chain_seq=seq).values_list(
-            "pk", flat=True).first()
-    return DutyVerification(body.pk, body.name, chain_for(body.pk), checked, False, seq,
-                            record_id, problem)
-
-
-def duty_chain_verify(*, body: Body, files: bool = False, batch: int = 2000
-                      ) -> DutyVerification:
-    """The chain first (SM3, links, head, checkpoints), then each record against its entry.
-    With files=True, each evidence file is read and its SM3 recomputed too."""
+def duty_chain_verify(*, body: Body) -> DutyVerification:
+    """One organisation's 纪实: its chain, then its records and items (the complete check,
+    limited to the organisation's chain)."""
     chain = chain_for(body.pk)
-    result = trail_verify(chain=chain)
-    if not result.ok:
-        return _bad(body, result.checked, result.first_bad_seq, result.problem)
-    last = max(result.checked,
-               DutyRecord.objects.filter(body=body).aggregate(m=Max("chain_seq"))["m"] or 0)
-    for start in range(1, last + 1, batch):
-        stop = start + batch
-        entries: dict[int, Any] = dict(TrailEntry.objects.filter(
-            chain=chain, seq__gte=start, seq__lt=stop).values_list("seq", "after"))
-        records = list(DutyRecord.objects.filter(body=body, chain_seq__gte=start,
-                                                 chain_seq__lt=stop).order_by("chain_seq"))
-        files_of = record_attachments(records)
-        by_seq = {r.chain_seq: r for r in records}
-        for seq in range(start, min(stop, last + 1)):
-            record, after = by_seq.get(seq), entries.get(seq)
-            if record is None:
-                return _bad(body, seq - 1, seq, f"第{seq}条纪实记录已被删除（留痕仍在）")
-            if after is None:
-                return _bad(body, seq - 1, seq, "纪实记录没有对应的留痕（被直接写入）",
-                            record.pk)
-            attachments = files_of.get(record.pk, [])
-            if (after or {}).get("记录") != record_content(record, attachments):
-                return _bad(body, seq - 1, seq, "纪实记录与留痕不符（被直接改动）", record.pk)
-            if files:
-                for a in attachments:
-                    if not file_digest_matches(a):
-                        return _bad(body, seq - 1, seq,
-                                    f"佐证文件“{a.original_name}”的内容与SM3摘要不符", record.pk)
-    problem = _derived_mismatch(body)
-    if problem:
-        return _bad(body, result.checked, None, problem)
-    return DutyVerification(body.pk, body.name, chain, result.checked, True)
-
-
-def _derived_mismatch(body: Body) -> str:
-    """Each item's stored progress and record count against its records (one grouped query)."""
-    records = DutyRecord.objects.filter(body=body).order_by().values("item_id")
-    counts = dict(records.annotate(n=Count("pk")).values_list("item_id", "n"))
-    best = dict(records.filter(corrections__isnull=True).annotate(m=Max("progress"))
-                .values_list("item_id", "m"))
-    items = LedgerItem.objects.filter(rlist__body=body).order_by("rlist__year__year", "order")
-    for item_id, order, progress, n in items.values_list("pk", "order", "progress",
-                                                         "n_records"):
-        if (progress, n) != (best.get(item_id, 0), counts.get(item_id, 0)):
-            return f"台账第{order}项的进度或纪实条数与纪实记录不符（被直接改动）"
-    return ""
+    report = verify_everything(chains=[chain])
+    checked = report.chains[0].checked if report.chains else 0
+    first = report.first
+    if first is None:
+        return DutyVerification(body.pk, body.name, chain, checked, True)
+    return DutyVerification(body.pk, body.name, chain, checked, False, first.seq,
+                            first.problem, first.url)
 
 
 def duty_checkpoint(*, body: Body, actor: Any = None, note: str = "") -> Checkpoint:

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.evidence.models import Attachment
@@ -17,6 +18,7 @@ from dangjian.runner import command_line
 from dangjian.testing import TINY_PNG
 from dangjian.trail.models import ChainHead, TrailEntry
 from dangjian.trail.services import checkpoint_check
+from dangjian.trail.verification import verify_everything
 
 
 def _records(county, item, n=4):
@@ -29,8 +31,9 @@ def _records(county, item, n=4):
 @pytest.mark.req("R3.3")
 def test_an_untouched_chain_verifies(county, item):
     records = _records(county, item)
-    result = duty_chain_verify(body=records[0].body, files=True)
+    result = duty_chain_verify(body=records[0].body)
     assert result.ok and result.checked == 4
+    assert verify_everything(files=True).ok
 
 
 @pytest.mark.req("R3.3")
@@ -40,8 +43,8 @@ def test_editing_a_record_row_is_detected_and_named(county, item):
     raw("UPDATE responsibility_dutyrecord SET summary = %s WHERE id = %s",
         ["伪造的履责情况", records[2].pk])
     result = duty_chain_verify(body=records[0].body)
-    assert not result.ok
-    assert (result.first_bad_seq, result.record_id) == (3, records[2].pk)
+    assert not result.ok and result.first_bad_seq == 3
+    assert result.record_url == reverse("responsibility:record_detail", args=[records[2].pk])
     assert "被直接改动" in result.problem
 
 
@@ -52,7 +55,8 @@ def test_editing_a_chain_entry_is_detected(county, item):
     chain = chain_for(records[0].body_id)
     raw("UPDATE trail_trailentry SET note = %s WHERE chain = %s AND seq = 2", ["改", chain])
     result = duty_chain_verify(body=records[0].body)
-    assert not result.ok and result.first_bad_seq == 2 and result.record_id == records[1].pk
+    assert not result.ok and result.first_bad_seq == 2
+    assert result.record_url == reverse("responsibility:record_detail", args=[records[1].pk])
 
 
 @pytest.mark.req("R3.3")
@@ -71,14 +75,18 @@ def test_changing_an_evidence_digest_or_file_is_detected(county, item, settings)
     # The file in storage replaced: only a deep check (reading the files) sees it.
     with photo.file.open("wb") as fh:
         fh.write(TINY_PNG + b"\x00")
-    assert duty_chain_verify(body=records[0].body).ok
-    deep = duty_chain_verify(body=records[0].body, files=True)
-    assert not deep.ok and deep.first_bad_seq == 2 and "佐证文件" in deep.problem
+    assert verify_everything().ok
+    deep = verify_everything(files=True)
+    assert not deep.ok and [f.problem for f in deep.findings] == [
+        "佐证文件的内容与SM3摘要不符（文件被替换）"]
+    assert f"编号{records[1].pk} 的佐证“照片.png”" in deep.findings[0].record
     # The digest in the attachment row rewritten to match: the chain still remembers.
     drop_guards()
     raw("UPDATE evidence_attachment SET sm3 = %s WHERE id = %s", ["0" * 64, photo.pk])
     result = duty_chain_verify(body=records[0].body)
     assert not result.ok and result.first_bad_seq == 2
+    checks = {f.check for f in verify_everything().findings}
+    assert checks == {"履责纪实", "佐证材料"}  # both copies of the digest disagree with it
 
 
 @pytest.mark.req("R3.3")

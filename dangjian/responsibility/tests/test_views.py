@@ -12,7 +12,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from dangjian.responsibility.models import DutyRecord, ListStatus
+from dangjian.responsibility.models import DutyRecord, ListStatus, chain_for
 from dangjian.responsibility.services import record_add
 from dangjian.responsibility.tests.conftest import drop_guards, raw
 from dangjian.testing import TINY_PNG
@@ -89,26 +89,55 @@ def test_the_commission_reads_but_another_department_does_not(county, item, logi
     assert county.depts[0].committee.name in index.content.decode()
 
 
+def _job_page(client, response) -> str:
+    """Run the job a page submitted (the worker's own code, in this process) and read its
+    page."""
+    from dangjian.jobs.execution import execute
+    from dangjian.jobs.models import Job
+
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    job = Job.objects.get(pk=int(response.url.strip("/").split("/")[-1]))
+    execute(job.pk)
+    return client.get(response.url).content.decode()
+
+
 @pytest.mark.req("R3.3")
 def test_the_chain_page_names_the_first_record_that_does_not_match(county, item, login):
     records = [record_add(actor=county.user("org_secretary"), item=item, summary=f"第{i}次",
                           occurred_on=timezone.localdate(), progress=i) for i in range(1, 4)]
     client = login(county.user("discipline"))
-    page = client.post(reverse("responsibility:chains"), {"action": "verify"})
-    assert "全部完好" in page.content.decode()
-    client.post(reverse("responsibility:chains"), {"action": "checkpoint"})
-    checkpoint = Checkpoint.objects.get()
+    page = _job_page(client, client.post(reverse("responsibility:chains"), {"action": "verify"}))
+    assert "已完成" in page and "全部校验通过" in page
+    page = _job_page(client, client.post(reverse("responsibility:chains"),
+                                         {"action": "checkpoint"}))
+    checkpoint = Checkpoint.objects.get(chain=chain_for(item.rlist.body_id))
+    assert checkpoint.note == "县级统一检查点" and checkpoint.code in page
     page = client.post(reverse("responsibility:chains"), {"action": "check",
                                                           "code": checkpoint.code})
     assert "一致" in page.content.decode()
     drop_guards()
     raw("UPDATE responsibility_dutyrecord SET progress = 99 WHERE id = %s", [records[1].pk])
-    page = client.post(reverse("responsibility:chains"), {"action": "verify"}).content.decode()
-    assert "1条链不符" in page and "第2条" in page
+    page = _job_page(client, client.post(reverse("responsibility:chains"), {"action": "verify"}))
+    assert "2处不符" in page and "第2条" in page  # the record, and its item's progress
+    assert "台账第1项的进度或纪实条数与纪实记录不符" in page
     assert reverse("responsibility:record_detail", args=[records[1].pk]) in page
+    listing = client.get(reverse("responsibility:chains")).content.decode()
+    assert "2处不符" in listing and "全部校验通过" in listing  # the user's runs, kept
     xlsx = client.get(reverse("responsibility:checkpoints_xlsx"))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.cell(2, 5).value == checkpoint.code
+
+
+@pytest.mark.req("R3.3", "R0.7")
+def test_a_double_click_on_verify_submits_one_job(county, item, login):
+    from dangjian.jobs.models import Job
+
+    client = login(county.user("discipline"))
+    first = client.post(reverse("responsibility:chains"), {"action": "verify"})
+    again = client.post(reverse("trail:verify"), {"action": "verify"})
+    assert first.url == again.url and Job.objects.filter(kind="trail.verify").count() == 1
+    deep = client.post(reverse("responsibility:chains"), {"action": "verify", "files": "1"})
+    assert deep.url != first.url  # reading the files is another check
 
 
 @pytest.mark.req("R3.2", "R3.3")

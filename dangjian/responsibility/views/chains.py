@@ -16,11 +16,8 @@ from dangjian.documents.xlsx import XLSX_TYPE, dated, download, workbook_bytes
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, is_county_wide
 from dangjian.responsibility.models import DutyRecord, chain_for
-from dangjian.responsibility.services.verify import (
-    duty_chain_verify,
-    duty_checkpoint,
-    latest_checkpoints,
-)
+from dangjian.responsibility.services.verify import latest_checkpoints
+from dangjian.trail.jobs import checkpoints_submit, recent_jobs, verify_submit
 from dangjian.trail.models import Checkpoint
 from dangjian.trail.services import checkpoint_check
 
@@ -40,17 +37,15 @@ def _bodies() -> list[Body]:
 def chains(request: AuthedRequest) -> HttpResponse:
     _require(request)
     bodies = _bodies()
-    results, match = [], None
+    match = None
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action == "verify":
-        results = [duty_chain_verify(body=b, files=bool(request.POST.get("files")))
-                   for b in bodies]
-    elif action == "checkpoint":
-        for body in bodies:
-            duty_checkpoint(body=body, actor=request.user, note="县级统一检查点")
-        messages.success(request, f"已为{len(bodies)}条纪实链保存检查点")
-        return redirect("responsibility:chains")
-    elif action == "check":
+    if action == "verify":  # the complete check, in the background
+        job = verify_submit(actor=request.user, files=bool(request.POST.get("files")))
+        return redirect(job.get_absolute_url())
+    if action == "checkpoint":  # every chain's head, in the background
+        job = checkpoints_submit(actor=request.user, note="县级统一检查点")
+        return redirect(job.get_absolute_url())
+    if action == "check":
         found = CODE.match(request.POST.get("code", ""))
         if found is None:
             messages.error(request, "检查点格式应为 duty:组织编号#序号:64位摘要")
@@ -59,8 +54,8 @@ def chains(request: AuthedRequest) -> HttpResponse:
                                      digest=found["digest"])
     marks = latest_checkpoints(bodies)
     return render(request, "responsibility/chains.html", {
-        "rows": [(b, marks.get(b.pk)) for b in bodies], "results": results,
-        "match": match, "bad": [r for r in results if not r.ok],
+        "rows": [(b, marks.get(b.pk)) for b in bodies], "match": match,
+        "recent": recent_jobs(request.user),
     })
 
 

@@ -46,8 +46,21 @@ def test_change_page_and_verify_page(county, login):
     client = login(county.user(Role.DISCIPLINE_COMMISSION))
     page = client.get(reverse("trail:change_list"))
     assert page.status_code == 200 and "变更留痕" in page.content.decode()
-    result = client.post(reverse("trail:verify"))
-    assert "完好" in result.content.decode()
+    from dangjian.jobs.execution import execute
+    from dangjian.jobs.models import Job
+
+    submitted = client.post(reverse("trail:verify"), {"action": "verify"})
+    job = Job.objects.get(kind="trail.verify")
+    assert submitted.url == job.get_absolute_url()
+    execute(job.pk)  # what the worker runs
+    page = client.get(submitted.url).content.decode()
+    assert "全部校验通过" in page and "完好" in page
+    client.post(reverse("trail:verify"), {"action": "checkpoints"})
+    cp_job = Job.objects.get(kind="trail.checkpoints")
+    execute(cp_job.pk)
+    assert "条链保存检查点" in client.get(cp_job.get_absolute_url()).content.decode()
+    listing = client.get(reverse("trail:verify")).content.decode()
+    assert "全部校验通过" in listing and "保存检查点" in listing
     member = login(county.user(Role.MEMBER))
     assert member.get(reverse("trail:change_list")).status_code == 403
     _ = dt  # dates appear in entries via DjangoJSONEncoder
