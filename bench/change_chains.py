@@ -1,0 +1,184 @@
+"""Benchmark: concurrent traced writes, one change chain for the whole trace vs. one per county.
+
+Not a test. Run once and copy the figures into docs/performance.md ("Change trace"):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dj_chains \
+        DANGJIAN_HOME=$(mktemp -d) .venv/bin/python bench/change_chains.py
+
+Every traced write appends to a change chain under that chain's head row lock, held until the
+write's transaction commits. The script migrates the database and builds (through the real
+services, not timed) WRITERS small counties with one department each, and one more county with
+WRITERS departments. Then WRITERS processes (each its own database connection) write for
+SECONDS each, all at once, every one in its own department (its own people: no row is shared
+but the chain head), in these set-ups, interleaved, ROUNDS times (median of the rounds):
+
+- single chain: departments in different counties, the trace forced onto the one chain every
+  change went on before (`changes_chain` replaced, in the worker processes only, by the old
+  constant): the "before";
+- per county: the same departments and writes on today's chains (one per county): the "after";
+- same county: WRITERS departments of one county (one chain, as before for them);
+- one writer: a single process, for what one connection does alone.
+
+Two kinds of write: `person_update` (the real service: scope check, validation, the row, the
+trace entry) and a bare traced write (one row update and `change_record` in one transaction:
+the least a traced write does, so the chain's share is largest). For the bare write, "same
+county, record first" takes the head lock before the row write instead of after it (a longer
+hold), to show what the lock's place in the transaction costs.
+
+The data stays in the database (drop it afterwards). Sizes: BENCH_WRITERS, BENCH_SECONDS,
+BENCH_ROUNDS. On SQLite writers serialise on the database's one write lock whatever the chain,
+so the script refuses to run there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+
+from dangjian.org.models import Person  # noqa: E402
+from dangjian.org.services import person_update  # noqa: E402
+from dangjian.testing import build_small_county  # noqa: E402
+from dangjian.trail import changes  # noqa: E402
+from dangjian.trail.selectors import change_chains  # noqa: E402
+from dangjian.trail.services import trail_verify  # noqa: E402
+
+WRITERS = int(os.environ.get("BENCH_WRITERS", 8))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 4))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+
+# (label, kind of write, where the writers are, single chain forced, record first)
+SETUPS = [
+    ("single chain, different counties", "service", "counties", True, False),
+    ("per county, different counties", "service", "counties", False, False),
+    ("per county, same county", "service", "one", False, False),
+    ("one writer", "service", "solo", False, False),
+    ("single chain, different counties", "bare", "counties", True, False),
+    ("per county, different counties", "bare", "counties", False, False),
+    ("per county, same county", "bare", "one", False, False),
+    ("per county, same county, record first", "bare", "one", False, True),
+    ("one writer", "bare", "solo", False, False),
+]
+
+Group = list[tuple[int, list[int]]]  # per writer: (actor id, its people's ids)
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def build(tag: str) -> dict[str, Group]:
+    """WRITERS one-department counties, and one county of WRITERS departments."""
+    many = [build_small_county(f"{tag}县{i + 1}") for i in range(WRITERS)]
+    one = build_small_county(f"{tag}合县", n_depts=WRITERS)
+    counties: Group = [(c.admin.pk, [p.pk for p in c.depts[0].people]) for c in many]
+    same: Group = [(one.admin.pk, [p.pk for p in d.people]) for d in one.depts]
+    return {"counties": counties, "one": same, "solo": counties[:1]}
+
+
+def write_bare(person: Person, actor: Any, n: int, record_first: bool) -> None:
+    with transaction.atomic():
+        phone = f"139{n % 100_000_000:08d}"
+        if record_first:
+            changes.change_record(actor=actor, action="update", obj=person,
+                                  before={"手机号": person.phone}, after={"手机号": phone})
+        Person.objects.filter(pk=person.pk).update(phone=phone)
+        if not record_first:
+            changes.change_record(actor=actor, action="update", obj=person,
+                                  before={"手机号": person.phone}, after={"手机号": phone})
+        person.phone = phone
+
+
+def worker(kind: str, actor_id: int, people_ids: list[int], single: bool, record_first: bool,
+           barrier: Any, out: Any) -> None:
+    from dangjian.accounts.models import User
+
+    if single:  # the old behaviour: every change on the one chain
+        changes.changes_chain = lambda scope_path: changes.LEGACY_CHAIN
+    actor = User.objects.get(pk=actor_id)
+    people = list(Person.objects.filter(pk__in=people_ids).select_related("unit", "branch"))
+    n = 0
+    barrier.wait()
+    stop = time.perf_counter() + SECONDS
+    while time.perf_counter() < stop:
+        person = people[n % len(people)]
+        if kind == "service":
+            person_update(actor=actor, person=person, phone=f"138{n % 100_000_000:08d}")
+        else:
+            write_bare(person, actor, n, record_first)
+        n += 1
+    connection.close()
+    out.put(n)
+
+
+def run(kind: str, group: Group, single: bool, record_first: bool) -> float:
+    ctx = mp.get_context("fork")
+    connections.close_all()  # each process opens its own connection
+    barrier, out = ctx.Barrier(len(group)), ctx.Queue()
+    procs = [ctx.Process(target=worker, args=(kind, actor, people, single, record_first,
+                                              barrier, out)) for actor, people in group]
+    for p in procs:
+        p.start()
+    total = sum(out.get(timeout=SECONDS + 120) for _ in procs)
+    for p in procs:
+        p.join()
+    return total / SECONDS
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("PostgreSQL only: on SQLite every write waits for the one database write lock.")
+    call_command("migrate", verbosity=0)
+    tag = f"测{int(time.time()) % 100000}"
+    log(f"building {WRITERS + 1} counties ({tag}) …")
+    groups = build(tag)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SHOW synchronous_commit")
+        sync = cursor.fetchone()[0]
+    for kind in ("service", "bare"):  # warm up: connections, caches, the heads' rows
+        run(kind, groups["counties"], False, False)
+    rates: dict[int, list[float]] = {i: [] for i in range(len(SETUPS))}
+    for r in range(ROUNDS):
+        order = list(enumerate(SETUPS))
+        order = order[r % len(order):] + order[:r % len(order)]  # no set-up always goes first
+        for i, (label, kind, where, single, first) in order:
+            rates[i].append(run(kind, groups[where], single, first))
+            log(f"round {r + 1}: {kind:7} {label}: {rates[i][-1]:,.0f} writes/s")
+    chains = change_chains()
+    bad = [c for c in chains if not trail_verify(chain=c).ok]
+    print()
+    print(f"PostgreSQL {version} (synchronous_commit={sync}); {WRITERS} writer processes, "
+          f"{SECONDS:g} s each, median of {ROUNDS} rounds; cores: {os.cpu_count()}")
+    print()
+    print("| write | set-up | writers | writes/s |")
+    print("|---|---|---:|---:|")
+    med = {i: statistics.median(v) for i, v in rates.items()}
+    for i, (label, kind, where, _single, _first) in enumerate(SETUPS):
+        writers = len(groups[where])
+        name = "`person_update`" if kind == "service" else "bare traced write"
+        print(f"| {name} | {label} | {writers} | {med[i]:,.0f} |")
+    print()
+    for kind, before, after in (("service", 0, 1), ("bare", 4, 5)):
+        print(f"{kind}: per county / single chain = {med[after] / med[before]:.2f}×")
+    print(f"bare, same county: record first / record last = {med[7] / med[6]:.2f}×")
+    print(f"verified {len(chains)} change chains: {bad if bad else 'all intact'}")
+
+
+if __name__ == "__main__":
+    main()
