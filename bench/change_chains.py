@@ -25,9 +25,17 @@ the least a traced write does, so the chain's share is largest). For the bare wr
 county, record first" takes the head lock before the row write instead of after it (a longer
 hold), to show what the lock's place in the transaction costs.
 
-The data stays in the database (drop it afterwards). Sizes: BENCH_WRITERS, BENCH_SECONDS,
-BENCH_ROUNDS. On SQLite writers serialise on the database's one write lock whatever the chain,
-so the script refuses to run there.
+Then the trace page's reads (`trail.selectors.change_list`, one page of 50 and its count, as
+the page and the API run them), over TRACE_ROWS change entries among as many other entries
+(another chain's, as 纪实 records are), for a county-wide reader and a department's: before,
+the old query (the one chain, newest by sequence number) with every change on it; after, the
+new query over the closed chain (older half) and the county's chain (newer half), with and
+without the index `trail_entry_at_idx`. These rows are inserted in bulk by SQL with dummy
+digests inside a transaction that is rolled back (nothing is verified over them).
+
+The written data stays in the database (drop it afterwards). Sizes: BENCH_WRITERS,
+BENCH_SECONDS, BENCH_ROUNDS, BENCH_TRACE_ROWS. On SQLite writers serialise on the database's
+one write lock whatever the chain, so the script refuses to run there.
 """
 
 from __future__ import annotations
@@ -48,18 +56,24 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 
-from dangjian.org.models import Person  # noqa: E402
+from dangjian import testing  # noqa: E402
+from dangjian.accounts.services import role_grant, user_create  # noqa: E402
+from dangjian.org.models import Person, Role  # noqa: E402
+from dangjian.org.scope import Perm, is_county_wide, path_q  # noqa: E402
 from dangjian.org.services import person_update  # noqa: E402
 from dangjian.testing import build_small_county  # noqa: E402
 from dangjian.trail import changes  # noqa: E402
-from dangjian.trail.selectors import change_chains  # noqa: E402
+from dangjian.trail.models import ChainHead, TrailEntry  # noqa: E402
+from dangjian.trail.selectors import change_chains, change_list  # noqa: E402
 from dangjian.trail.services import trail_verify  # noqa: E402
 
 WRITERS = int(os.environ.get("BENCH_WRITERS", 8))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 4))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
+TRACE_ROWS = int(os.environ.get("BENCH_TRACE_ROWS", 300_000))
 
 # (label, kind of write, where the writers are, single chain forced, record first)
 SETUPS = [
@@ -81,13 +95,14 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def build(tag: str) -> dict[str, Group]:
+def build(tag: str) -> tuple[dict[str, Group], Any]:
     """WRITERS one-department counties, and one county of WRITERS departments."""
+    testing._serial = Person.objects.count()  # fresh ID numbers when run again on the same data
     many = [build_small_county(f"{tag}县{i + 1}") for i in range(WRITERS)]
     one = build_small_county(f"{tag}合县", n_depts=WRITERS)
     counties: Group = [(c.admin.pk, [p.pk for p in c.depts[0].people]) for c in many]
     same: Group = [(one.admin.pk, [p.pk for p in d.people]) for d in one.depts]
-    return {"counties": counties, "one": same, "solo": counties[:1]}
+    return {"counties": counties, "one": same, "solo": counties[:1]}, one
 
 
 def write_bare(person: Person, actor: Any, n: int, record_first: bool) -> None:
@@ -139,18 +154,99 @@ def run(kind: str, group: Group, single: bool, record_first: bool) -> float:
     return total / SECONDS
 
 
+FILL = """
+INSERT INTO trail_trailentry (chain, seq, at, actor_name, action, subject_type, subject_id,
+  subject_label, scope_path, after, note, prev_digest, digest)
+SELECT %s, %s + g, now() - make_interval(mins => %s - g), '基准', 'update', %s, g::text,
+  '对象' || g, (%s::text[])[1 + g %% %s], '{"值": 1}', '', repeat('0', 64), repeat('1', 64)
+FROM generate_series(1, %s) g
+"""
+
+
+def fill(chain: str, n: int, newest_minutes_ago: int, subject: str, paths: list[str]) -> None:
+    head = ChainHead.objects.filter(chain=chain).first()
+    with connection.cursor() as cursor:
+        cursor.execute(FILL, [chain, head.seq if head else 0, newest_minutes_ago + n, subject,
+                              paths, len(paths), n])
+
+
+def old_change_list(user: Any) -> Any:
+    """The trace's query before per-county chains: the one chain, by sequence number."""
+    qs = TrailEntry.objects.filter(chain=changes.LEGACY_CHAIN)
+    if not is_county_wide(user, Perm.TRACE_VIEW):
+        qs = qs.filter(path_q(user, Perm.TRACE_VIEW, "scope_path"))
+    return qs.order_by("-seq")
+
+
+def page_ms(query: Any, user: Any, number: int) -> tuple[float, int]:
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        page = Paginator(query(user=user), 50).get_page(number)
+        list(page)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), page.paginator.count
+
+
+class Rollback(Exception):
+    pass
+
+
+def trace_phase(one: Any) -> list[tuple[str, str, int, int, float]]:
+    """(layout, reader, page, entries seen, ms) for the trace's reads, all rolled back."""
+    paths = [b.path for d in one.depts for b in d.branches]
+    dept = one.depts[0].unit
+    half = TRACE_ROWS // 2
+    rows: list[tuple[str, str, int, int, float]] = []
+    try:
+        with transaction.atomic():
+            reader = user_create(actor=None, username=f"bench_reader_{dept.pk}",
+                                 password="Bench-reader-2026", full_name="基准读者",
+                                 check_scope=False)
+            role_grant(actor=None, user=reader, role=Role.LEADING_GROUP_SECRETARY, body=dept,
+                       check_scope=False)
+            readers = [("county-wide", one.admin), ("one department", reader)]
+            fill("bench:other", TRACE_ROWS, 0, "responsibility.dutyrecord", paths)
+
+            def measure(layout: str, query: Any) -> None:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE trail_trailentry")
+                for name, user in readers:
+                    for number in (1, 20):
+                        ms, seen = page_ms(query, user, number)
+                        rows.append((layout, name, number, seen, ms))
+                        log(f"trace {layout}, {name}, page {number}: {ms:.1f} ms ({seen:,})")
+
+            with transaction.atomic():
+                fill(changes.LEGACY_CHAIN, TRACE_ROWS, 0, "org.person", paths)
+                measure("before: one chain, old query", old_change_list)
+                transaction.set_rollback(True)
+            fill(changes.LEGACY_CHAIN, half, TRACE_ROWS, "org.person", paths)
+            fill(changes.changes_chain(one.root.path), TRACE_ROWS - half, 0, "org.person",
+                 paths)
+            measure("after: closed + county chain", change_list)
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX trail_entry_at_idx")
+            measure("after, without the index", change_list)
+            raise Rollback
+    except Rollback:
+        pass
+    return rows
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("PostgreSQL only: on SQLite every write waits for the one database write lock.")
     call_command("migrate", verbosity=0)
     tag = f"测{int(time.time()) % 100000}"
     log(f"building {WRITERS + 1} counties ({tag}) …")
-    groups = build(tag)
+    groups, one = build(tag)
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
         cursor.execute("SHOW synchronous_commit")
         sync = cursor.fetchone()[0]
+    load_start = os.getloadavg()[0]
     for kind in ("service", "bare"):  # warm up: connections, caches, the heads' rows
         run(kind, groups["counties"], False, False)
     rates: dict[int, list[float]] = {i: [] for i in range(len(SETUPS))}
@@ -160,11 +256,14 @@ def main() -> None:
         for i, (label, kind, where, single, first) in order:
             rates[i].append(run(kind, groups[where], single, first))
             log(f"round {r + 1}: {kind:7} {label}: {rates[i][-1]:,.0f} writes/s")
+    log(f"trace reads over {TRACE_ROWS:,} change entries …")
+    trace = trace_phase(one)
     chains = change_chains()
     bad = [c for c in chains if not trail_verify(chain=c).ok]
     print()
     print(f"PostgreSQL {version} (synchronous_commit={sync}); {WRITERS} writer processes, "
-          f"{SECONDS:g} s each, median of {ROUNDS} rounds; cores: {os.cpu_count()}")
+          f"{SECONDS:g} s each, median of {ROUNDS} rounds; cores: {os.cpu_count()}; load average "
+          f"(1 min) {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print()
     print("| write | set-up | writers | writes/s |")
     print("|---|---|---:|---:|")
@@ -178,6 +277,14 @@ def main() -> None:
         print(f"{kind}: per county / single chain = {med[after] / med[before]:.2f}×")
     print(f"bare, same county: record first / record last = {med[7] / med[6]:.2f}×")
     print(f"verified {len(chains)} change chains: {bad if bad else 'all intact'}")
+    print()
+    print(f"Trace reads: {TRACE_ROWS:,} change entries and {TRACE_ROWS:,} others; one page of 50"
+          " and its count, median of 5 (ms)")
+    print()
+    print("| query | reader | page | entries in scope | ms |")
+    print("|---|---|---:|---:|---:|")
+    for layout, name, number, seen, ms in trace:
+        print(f"| {layout} | {name} | {number} | {seen:,} | {ms:.1f} |")
 
 
 if __name__ == "__main__":
