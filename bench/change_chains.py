@@ -140,7 +140,14 @@ def worker(kind: str, actor_id: int, people_ids: list[int], single: bool, record
     out.put(n)
 
 
-def run(kind: str, group: Group, single: bool, record_first: bool) -> float:
+WAITING = """SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"""
+
+
+def run(kind: str, group: Group, single: bool, record_first: bool) -> tuple[float, float]:
+    """Writes/s of the group, and how many of its writers were waiting for a lock (the mean
+    of samples of pg_stat_activity taken while they ran: a measure of serialising that does
+    not depend on how much CPU the machine has to spare)."""
     ctx = mp.get_context("fork")
     connections.close_all()  # each process opens its own connection
     barrier, out = ctx.Barrier(len(group)), ctx.Queue()
@@ -148,10 +155,20 @@ def run(kind: str, group: Group, single: bool, record_first: bool) -> float:
                                               barrier, out)) for actor, people in group]
     for p in procs:
         p.start()
-    total = sum(out.get(timeout=SECONDS + 120) for _ in procs)
+    counts: list[int] = []
+    samples: list[int] = []
+    deadline = time.perf_counter() + SECONDS + 120
+    with connection.cursor() as cursor:
+        while len(counts) < len(procs) and time.perf_counter() < deadline:
+            while not out.empty():
+                counts.append(out.get())
+            cursor.execute(WAITING)
+            samples.append(cursor.fetchone()[0])
+            time.sleep(0.02)
     for p in procs:
         p.join()
-    return total / SECONDS
+    connections.close_all()
+    return sum(counts) / SECONDS, statistics.mean(samples) if samples else 0.0
 
 
 FILL = """
@@ -249,13 +266,17 @@ def main() -> None:
     load_start = os.getloadavg()[0]
     for kind in ("service", "bare"):  # warm up: connections, caches, the heads' rows
         run(kind, groups["counties"], False, False)
+        run(kind, groups["counties"], True, False)
     rates: dict[int, list[float]] = {i: [] for i in range(len(SETUPS))}
+    waits: dict[int, list[float]] = {i: [] for i in range(len(SETUPS))}
     for r in range(ROUNDS):
         order = list(enumerate(SETUPS))
         order = order[r % len(order):] + order[:r % len(order)]  # no set-up always goes first
         for i, (label, kind, where, single, first) in order:
-            rates[i].append(run(kind, groups[where], single, first))
-            log(f"round {r + 1}: {kind:7} {label}: {rates[i][-1]:,.0f} writes/s")
+            rate, waiting = run(kind, groups[where], single, first)
+            rates[i].append(rate)
+            waits[i].append(waiting)
+            log(f"round {r + 1}: {kind:7} {label}: {rate:,.0f} writes/s, {waiting:.1f} waiting")
     log(f"trace reads over {TRACE_ROWS:,} change entries …")
     trace = trace_phase(one)
     chains = change_chains()
@@ -265,13 +286,14 @@ def main() -> None:
           f"{SECONDS:g} s each, median of {ROUNDS} rounds; cores: {os.cpu_count()}; load average "
           f"(1 min) {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print()
-    print("| write | set-up | writers | writes/s |")
-    print("|---|---|---:|---:|")
+    print("| write | set-up | writers | writes/s | writers waiting for a lock (mean) |")
+    print("|---|---|---:|---:|---:|")
     med = {i: statistics.median(v) for i, v in rates.items()}
+    wait = {i: statistics.median(v) for i, v in waits.items()}
     for i, (label, kind, where, _single, _first) in enumerate(SETUPS):
         writers = len(groups[where])
         name = "`person_update`" if kind == "service" else "bare traced write"
-        print(f"| {name} | {label} | {writers} | {med[i]:,.0f} |")
+        print(f"| {name} | {label} | {writers} | {med[i]:,.0f} | {wait[i]:.1f} |")
     print()
     for kind, before, after in (("service", 0, 1), ("bare", 4, 5)):
         print(f"{kind}: per county / single chain = {med[after] / med[before]:.2f}×")
