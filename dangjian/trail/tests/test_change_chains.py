@@ -1,8 +1,10 @@
 """One change chain per county: separate chains, each verifiable, read together by the trace."""
 
+import io
 import threading
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 
@@ -104,6 +106,12 @@ def test_tampering_in_one_county_chain_is_named_for_that_chain(county):
     assert not result.ok and result.first_bad_seq == theirs.seq
     assert result.chain == theirs.chain
     assert trail_verify(chain=mine.chain).ok
+    # The command checks every chain, the per-county ones included, and names the broken one.
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_trail", stdout=out)
+    bad = [line for line in out.getvalue().splitlines() if "不符" in line]
+    assert len(bad) == 1 and theirs.chain in bad[0]
 
 
 @pytest.mark.req("R0.7")
@@ -153,3 +161,28 @@ def test_a_write_in_one_county_does_not_wait_for_another_countys_open_write():
         holder.join(30)
     for chain in (changes_chain(first.root.path), changes_chain(second.root.path)):
         assert trail_verify(chain=chain).ok
+
+
+@pytest.mark.req("R0.7")
+def test_closing_the_single_chain_checkpoints_it_so_a_rewound_truncation_shows(db):
+    import importlib
+
+    from django.apps import apps
+
+    from dangjian.trail.models import Checkpoint
+
+    for i in range(3):
+        _legacy(f"/1/{i}/", f"旧记录{i}")
+    migration = importlib.import_module("dangjian.trail.migrations.0004_change_trace_order")
+    migration.close_single_chain(apps, None)
+    mark = Checkpoint.objects.get(chain=LEGACY_CHAIN)
+    assert (mark.seq, mark.digest) == (3, ChainHead.objects.get(chain=LEGACY_CHAIN).digest)
+    assert trail_verify(chain=LEGACY_CHAIN).ok
+    # Someone deletes the newest entry and rewinds the head row to match: the checkpoint shows it.
+    if connection.vendor == "postgresql":
+        _raw("SET session_replication_role = replica")
+    last = TrailEntry.objects.get(chain=LEGACY_CHAIN, seq=2)
+    _raw("DELETE FROM trail_trailentry WHERE chain = %s AND seq = 3", [LEGACY_CHAIN])
+    _raw("UPDATE trail_chainhead SET seq = 2, digest = %s WHERE chain = %s",
+         [last.digest, LEGACY_CHAIN])
+    assert not trail_verify(chain=LEGACY_CHAIN).ok
