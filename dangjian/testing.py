@@ -204,3 +204,24 @@ def build_county(n_depts: int = 2) -> County:
         Role.MEMBER: account(Role.MEMBER, a.branches[0], member, recursive=False),
     }
     return County(root, org_dept, wc, dc, co, depts, {str(k): v for k, v in users.items()})
+
+
+@dataclass
+class SmallCounty:
+    """Another tree root with a few departments, for what differs between counties."""
+
+    root: Body
+    depts: list[Dept]
+    admin: User
+
+
+def build_small_county(name: str, n_depts: int = 1) -> SmallCounty:
+    """A second county next to `build_county()`'s: its root, `n_depts` departments (two
+    branches, six members each) and a 工委 administrator over it (username `<name>_admin`)."""
+    root = _body(f"中共{name}委员会", BodyKind.COUNTY_COMMITTEE, None)
+    depts = [_dept(root, f"{name}第{i + 1}局") for i in range(n_depts)]
+    admin = user_create(actor=None, username=f"{name}_admin", password=PASSWORD,
+                        full_name=f"{name}管理员", check_scope=False)
+    role_grant(actor=None, user=admin, role=Role.WORK_COMMITTEE_ADMIN, body=root,
+               check_scope=False)
+    return SmallCounty(root, depts, admin)

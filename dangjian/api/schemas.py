@@ -93,7 +93,8 @@ class TaskOut(Schema):
 
 
 class ChangeOut(Schema):
-    seq: int
+    chain: str = Field(description="所在留痕链（每县一条；changes 为启用分县链之前的总链）")
+    seq: int = Field(description="在该链中的序号")
     at: dt.datetime
     actor_name: str
     action: str

@@ -2,6 +2,11 @@
 
 A model says where it sits in the tree through `trail_scope_path()`; the trace is read
 through the scope gate by that path.
+
+Each county (a root of the body tree) has its own change chain, `changes:<root id>`, so writes
+in different counties never wait on the same chain-head row lock; entries with no place in the
+tree (accounts) go on `changes:system`. The single chain every change went on before,
+`changes`, is closed to new entries and stays as it is: verified and read like the others.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from django.db import models
 from dangjian.trail.models import TrailEntry
 from dangjian.trail.services import trail_append
 
-CHANGES_CHAIN = "changes"
+LEGACY_CHAIN = "changes"  # the one chain of every change before per-county chains; closed
+CHAIN_PREFIX = "changes:"
+SYSTEM_CHAIN = "changes:system"
 _SKIP = {"id", "created_at", "updated_at", "path", "depth", "password", "last_login"}
 
 ACTION_LABELS = {
@@ -59,8 +66,15 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
 
 
 def changes_chain(scope_path: str) -> str:
-    """The change chain an entry with this scope path goes on."""
-    return CHANGES_CHAIN
+    """The change chain an entry with this scope path goes on: its county's (the first id of
+    the path is the root of the tree it sits in), or the system chain for no path."""
+    root = scope_path.strip("/").split("/", 1)[0]
+    return f"{CHAIN_PREFIX}{root}" if root else SYSTEM_CHAIN
+
+
+def is_changes_chain(chain: str) -> bool:
+    """One of the change trace's chains (the closed single chain or a per-county one)."""
+    return chain == LEGACY_CHAIN or chain.startswith(CHAIN_PREFIX)
 
 
 def scope_path_of(obj: models.Model) -> str:

@@ -45,7 +45,11 @@ class TrailEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="trail_chain_seq_unique"),
         ]
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            # The change trace reads several chains newest first (trail.selectors.change_list).
+            models.Index(fields=["at", "chain", "seq"], name="trail_entry_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq} {self.action} {self.subject_label}"

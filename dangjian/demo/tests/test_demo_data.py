@@ -34,7 +34,9 @@ from dangjian.org.models import (
     RoleAssignment,
 )
 from dangjian.org.scope import Perm, scope_filter
+from dangjian.trail.changes import changes_chain
 from dangjian.trail.models import TrailEntry
+from dangjian.trail.selectors import change_chains
 from dangjian.trail.services import trail_verify
 
 pytestmark = pytest.mark.django_db
@@ -132,11 +134,13 @@ def test_last_year_left_history(demo: Any) -> None:
     assert Post.objects.filter(kind=PostKind.ORG_SECRETARY, end__year=last,
                                end_reason="支部换届").count() == 4
     assert Person.objects.filter(left_on__year=last).count() >= 3
-    # Changes were traced as the 工委 administrator's, and the chain is intact.
+    # Changes were traced as the 工委 administrator's, and the county's chain is intact.
     admin = User.objects.get(username="gwadmin")
     actions = set(TrailEntry.objects.filter(actor=admin).values_list("action", flat=True))
     assert {"rename", "merge", "dissolve", "end", "create", "update"} <= actions
-    assert trail_verify(chain="changes").ok
+    root = Body.objects.get(parent=None)
+    assert TrailEntry.objects.filter(actor=admin, chain=changes_chain(root.path)).exists()
+    assert all(trail_verify(chain=chain).ok for chain in change_chains())
 
 
 @pytest.mark.req("R0.9")
