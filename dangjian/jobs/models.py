@@ -83,6 +83,13 @@ class Job(models.Model):
             timezone.now() - self.created).total_seconds() > 60
 
     @property
+    def elapsed(self) -> int:
+        """Seconds since it started (to its end, once ended)."""
+        if self.started is None:
+            return 0
+        return max(0, int(((self.finished or timezone.now()) - self.started).total_seconds()))
+
+    @property
     def percent(self) -> int:
         if self.state == JobState.DONE:
             return 100
