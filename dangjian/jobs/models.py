@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class JobState(models.TextChoices):
@@ -74,6 +75,19 @@ class Job(models.Model):
     @property
     def finished_state(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: no worker may be running."""
+        return self.state == JobState.QUEUED and self.created is not None and (
+            timezone.now() - self.created).total_seconds() > 60
+
+    @property
+    def elapsed(self) -> int:
+        """Seconds since it started (to its end, once ended)."""
+        if self.started is None:
+            return 0
+        return max(0, int(((self.finished or timezone.now()) - self.started).total_seconds()))
 
     @property
     def percent(self) -> int:

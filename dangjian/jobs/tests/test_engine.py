@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import threading
@@ -170,3 +171,13 @@ def test_the_daily_kinds_are_submitted_once_a_day(worker) -> None:
     assert job.state == JobState.DONE and job.result == {"sent": 0}
     assert DailyRun.objects.count() == 1 and Job.objects.filter(
         kind="notify.reminders").count() == 1
+
+
+def test_a_job_queued_long_says_the_worker_may_be_down(users, client) -> None:
+    owner, _ = users
+    job = job_submit(actor=owner, kind="test.refuse")
+    client.force_login(owner)
+    assert "后台任务处理进程可能没有运行" not in client.get(job.get_absolute_url()).content.decode()
+    Job.objects.filter(pk=job.pk).update(created=job.created - dt.timedelta(minutes=2))
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "排队中" in page and "后台任务处理进程可能没有运行" in page
