@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DANGJIAN_HOME ?= $(CURDIR)/var
 
-.PHONY: demo test install install-test lint browser-test clean
+.PHONY: demo test install install-test system-deps lint clean
 
 $(BIN)/dangjian: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.test-deps: $(BIN)/dangjian
 install: $(BIN)/dangjian
 install-test: $(VENV)/.test-deps
 
+## Chromium and a CJK font from Debian's packages when missing (as root; otherwise it says what
+## to run). See scripts/system-deps.
+system-deps:
+	sh scripts/system-deps
+
 ## Create the venv, migrate, load the demo county if empty, serve on 127.0.0.1:$(PORT).
 demo: $(BIN)/dangjian
 	$(BIN)/dangjian migrate --noinput -v0
@@ -27,8 +32,9 @@ demo: $(BIN)/dangjian
 	$(BIN)/dangjian demo-accounts
 	$(BIN)/dangjian serve --port $(PORT)
 
-## Install test dependencies and run every test (DATABASE_URL picks the database).
-test: $(VENV)/.test-deps
+## Install test dependencies (Python's and the system's) and run every test
+## (DATABASE_URL picks the database).
+test: $(VENV)/.test-deps system-deps
 	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m "not browser"
 	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m browser
 
