@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DANGJIAN_HOME ?= $(CURDIR)/var
 
-.PHONY: demo test install install-test system-deps lint clean
+.PHONY: demo test test-dates install install-test system-deps lint clean
 
 $(BIN)/dangjian: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,21 @@ demo: $(BIN)/dangjian
 test: $(VENV)/.test-deps system-deps
 	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m "not browser"
 	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m browser
+
+## The tests again on fixed days (DANGJIAN_TEST_TODAY, see conftest.py), to show they pass on any
+## day of the year: by default 1 January of next year and 30 November, 1 and 31 December of this
+## one. DATE_TESTS narrows it to some paths (default: every test but the browser's and those
+## that run other processes, which keep the real clock).
+THIS_YEAR := $(shell date +%Y)
+TEST_DATES ?= $(shell echo $$(($(THIS_YEAR) + 1)))-01-01 $(THIS_YEAR)-11-30 $(THIS_YEAR)-12-01 \
+	$(THIS_YEAR)-12-31
+DATE_TESTS ?=
+test-dates: $(VENV)/.test-deps
+	@set -e; for day in $(TEST_DATES); do \
+	  echo "== tests on $$day"; \
+	  DANGJIAN_TEST_TODAY=$$day DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q \
+	    -m "not browser and not real_clock" $(DATE_TESTS); \
+	done
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .

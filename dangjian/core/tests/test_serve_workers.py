@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 EXE = Path(sys.executable).with_name("dangjian")
+pytestmark = pytest.mark.real_clock  # the servers under test keep the real clock
 
 
 def _server_env(home: Path) -> dict[str, str]:
