@@ -40,11 +40,12 @@ test: $(VENV)/.test-deps system-deps
 
 ## The tests again on fixed days (DANGJIAN_TEST_TODAY, see conftest.py), to show they pass on any
 ## day of the year: by default 1 January of next year and 30 November, 1 and 31 December of this
-## one. DATE_TESTS narrows it to some paths (default: every test but the browser's and those
+## one, and 31 December at 17:00 UTC (a UTC machine's last evening, already 1 January in the
+## county). DATE_TESTS narrows it to some paths (default: every test but the browser's and those
 ## that run other processes, which keep the real clock).
 THIS_YEAR := $(shell date +%Y)
 TEST_DATES ?= $(shell echo $$(($(THIS_YEAR) + 1)))-01-01 $(THIS_YEAR)-11-30 $(THIS_YEAR)-12-01 \
-	$(THIS_YEAR)-12-31
+	$(THIS_YEAR)-12-31 $(THIS_YEAR)-12-31T17:00:00+00:00
 DATE_TESTS ?=
 test-dates: $(VENV)/.test-deps
 	@set -e; for day in $(TEST_DATES); do \
