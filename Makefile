@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DANGJIAN_HOME ?= $(CURDIR)/var
 
-.PHONY: demo test install install-test lint browser-test clean
+.PHONY: demo test test-dates install install-test system-deps lint clean
 
 $(BIN)/dangjian: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.test-deps: $(BIN)/dangjian
 install: $(BIN)/dangjian
 install-test: $(VENV)/.test-deps
 
+## Chromium and a CJK font from Debian's packages when missing (as root; otherwise it says what
+## to run). See scripts/system-deps.
+system-deps:
+	sh scripts/system-deps
+
 ## Create the venv, migrate, load the demo county if empty, serve on 127.0.0.1:$(PORT).
 ## The demo's keys are generated once under DANGJIAN_HOME (production sets each one).
 demo: export DANGJIAN_DEMO = 1
@@ -29,10 +34,27 @@ demo: $(BIN)/dangjian
 	$(BIN)/dangjian demo-accounts
 	$(BIN)/dangjian serve --port $(PORT) --worker
 
-## Install test dependencies and run every test (DATABASE_URL picks the database).
-test: $(VENV)/.test-deps
+## Install test dependencies (Python's and the system's) and run every test
+## (DATABASE_URL picks the database).
+test: $(VENV)/.test-deps system-deps
 	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m "not browser"
 	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m browser
+
+## The tests again on fixed days (DANGJIAN_TEST_TODAY, see conftest.py), to show they pass on any
+## day of the year: by default 1 January of next year and 30 November, 1 and 31 December of this
+## one, and 31 December at 17:00 UTC (a UTC machine's last evening, already 1 January in the
+## county). DATE_TESTS narrows it to some paths (default: every test but the browser's and those
+## that run other processes, which keep the real clock).
+THIS_YEAR := $(shell date +%Y)
+TEST_DATES ?= $(shell echo $$(($(THIS_YEAR) + 1)))-01-01 $(THIS_YEAR)-11-30 $(THIS_YEAR)-12-01 \
+	$(THIS_YEAR)-12-31 $(THIS_YEAR)-12-31T17:00:00+00:00
+DATE_TESTS ?=
+test-dates: $(VENV)/.test-deps
+	@set -e; for day in $(TEST_DATES); do \
+	  echo "== tests on $$day"; \
+	  DANGJIAN_TEST_TODAY=$$day DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q \
+	    -m "not browser and not real_clock" $(DATE_TESTS); \
+	done
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .

@@ -1,12 +1,65 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parent / "test-artifacts"))
+
+
+TODAY_ENV = "DANGJIAN_TEST_TODAY"
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def _moment(value: str) -> dt.datetime:
+    """An ISO date (10:00 in the county, office hours) or an ISO moment (China time if naive)."""
+    moment = dt.datetime.fromisoformat(value)
+    if len(value) <= 10:
+        moment = moment.replace(hour=10)
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_today() -> Iterator[None]:
+    """DANGJIAN_TEST_TODAY=2026-12-01 runs the whole session on that day, the clock ticking.
+
+    Session-wide, so module- and session-scoped fixtures (the demo county) are built on that day
+    too. Unset: the real clock.
+    """
+    value = os.environ.get(TODAY_ENV, "")
+    if not value:
+        yield
+        return
+    with time_machine.travel(_moment(value), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _today(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test's own `today` marker fixes its day; browser and `real_clock` tests keep real time.
+
+    Runs before the test's other function fixtures, so the years and deadlines they create
+    follow it. Browser tests and tests marked `real_clock` run other processes (Chromium, a
+    server, a worker) that keep the real clock, so under DANGJIAN_TEST_TODAY this process goes
+    back to the real time for them.
+    """
+    marker = request.node.get_closest_marker("today")
+    if marker is not None:
+        destination: dt.datetime | float = _moment(str(marker.args[0]))
+    elif os.environ.get(TODAY_ENV) and (request.node.get_closest_marker("browser")
+                                        or request.node.get_closest_marker("real_clock")):
+        destination = time_machine.escape_hatch.time.time()
+    else:
+        yield
+        return
+    with time_machine.travel(destination, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

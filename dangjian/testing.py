@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from dangjian.accounts.models import User
 from dangjian.accounts.services import role_grant, user_create
 from dangjian.org.idcard import make_id_number
@@ -99,7 +101,7 @@ class County:
         from dangjian.cycles.services import year_ensure
         from dangjian.rectification.services import item_add, plan_create
 
-        year = year_ensure(year=dt.date.today().year, make_current=True)
+        year = year_ensure(year=timezone.localdate().year, make_current=True)
         out: dict[str, Any] = {}
         for suffix, dept in (("own", self.depts[0]), ("other", self.depts[1])):
             plan = plan_create(actor=None, year=year, source="test", title=f"整改方案{suffix}",

@@ -8,8 +8,9 @@ feedback letter.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.services import role_grant, user_create
@@ -46,7 +47,7 @@ def staff_user(county: Any, username: str) -> User:
 
 def published_scheme(county: Any, year: int | None = None) -> Scheme:
     admin = county.user("wc_admin")
-    y = year_ensure(year=year or dt.date.today().year, make_current=year is None)
+    y = year_ensure(year=year or timezone.localdate().year, make_current=year is None)
     scheme = Scheme.objects.filter(year=y).first() or scheme_create(actor=admin, year=y)
     if scheme.set_leading_group.status != "published":
         scheme = scheme_publish(actor=admin, scheme=scheme)
@@ -77,7 +78,7 @@ def assessed_year(county: Any) -> dict[str, Any]:
                          members=[other_staff], units=[b.unit])
     own = team_a.assessments.get()
     other = team_b.assessments.get()
-    today = dt.date.today()
+    today = timezone.localdate()
     out: dict[str, Any] = {"assess_scheme": scheme, "assessment_own": own,
                            "assessment_other": other, "team_own": team_a, "team_other": team_b}
     for suffix, assessment, actor in (("own", own, admin), ("other", other, other_staff)):

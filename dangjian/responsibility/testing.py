@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -26,7 +25,7 @@ from dangjian.testing import TINY_PNG
 
 
 def matrix_objects(county: Any) -> dict[str, Any]:
-    year = year_ensure(year=dt.date.today().year, make_current=True)
+    year = year_ensure(year=timezone.localdate().year, make_current=True)
     today = timezone.localdate()
     jiwei, wc = county.user("discipline"), county.user("wc_admin")
     out: dict[str, Any] = {}

@@ -4,12 +4,12 @@ department; the team grades it; the feedback letter and the special report downl
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from dangjian.assessment.models import Assessment, Hearing, Interview, Judgement, SiteVisit
@@ -43,11 +43,11 @@ def test_assessment_year_in_the_browser(
     from playwright.sync_api import expect
 
     county = build_county()
-    year_ensure(year=dt.date.today().year, make_current=True)
+    year_ensure(year=timezone.localdate().year, make_current=True)
     staff = staff_user(county, "t_wc_staff")
     dept = county.depts[0].unit
     url = live_server.url
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
 
     # 工委 builds the system from the default, adds an indicator, publishes it.
     admin = _login(chromium, url, "t_wc_admin", PASSWORD)

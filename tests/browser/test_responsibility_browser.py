@@ -3,11 +3,11 @@ records a duty with a photo from a phone, and 县纪委 sees it county-wide."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from dangjian.cycles.services import year_ensure
 from dangjian.org.models import PostKind
@@ -31,7 +31,7 @@ def test_draft_hand_in_record_with_a_photo_and_the_commission_sees_it(
     from playwright.sync_api import expect
 
     county = build_county()
-    year_ensure(year=dt.date.today().year, make_current=True)
+    year_ensure(year=timezone.localdate().year, make_current=True)
     dept = county.depts[0]
     secretary = dept.people[3]  # the 机关党委 secretary: default responsible person
     post_assign(actor=None, person=secretary, body=dept.committee, kind=PostKind.ORG_SECRETARY,
@@ -51,7 +51,7 @@ def test_draft_hand_in_record_with_a_photo_and_the_commission_sees_it(
     form.locator("textarea[name=content]").fill("开展“党建+教育”品牌创建")
     form.locator("textarea[name=targets]").fill("形成1个党建品牌")
     form.locator("textarea[name=measures]").fill("制定方案，季度推进，年底总结")
-    form.locator("input[name=deadline]").fill(f"{dt.date.today().year}-12-31")
+    form.locator("input[name=deadline]").fill(f"{timezone.localdate().year}-12-31")
     form.locator("select[name=responsible]").select_option(str(secretary.pk))
     form.get_by_role("button", name="添加").click()
     expect(page.locator("#ledger tbody")).to_contain_text("开展“党建+教育”品牌创建")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from dangjian.assessment import access, selectors
 from dangjian.assessment.models import Hearing, Judgement, SubjectKind
@@ -33,10 +34,10 @@ def test_records_are_kept_by_the_departments_team_only(county, year):
     admin = county.user("wc_admin")
     n = Hearing.objects.count()
     with pytest.raises(PermissionDenied, match="考核组成员"):
-        hearing_add(actor=admin, assessment=other, held_on=dt.date.today(), reporter="x",
+        hearing_add(actor=admin, assessment=other, held_on=timezone.localdate(), reporter="x",
                     summary="y")
     with pytest.raises(ValidationError, match="请填写汇报要点"):
-        hearing_add(actor=admin, assessment=own, held_on=dt.date.today(), reporter="x",
+        hearing_add(actor=admin, assessment=own, held_on=timezone.localdate(), reporter="x",
                     summary=" ")
     with pytest.raises(ValidationError, match="日期"):
         hearing_add(actor=admin, assessment=own, held_on=dt.date(2001, 1, 1), reporter="x",
@@ -62,10 +63,10 @@ def test_observations_by_work_committee_staff(county, year):
     dept = county.depts[1].unit
     with pytest.raises(PermissionDenied):
         observation_add(actor=county.user("lg_secretary"), year=year["assess_scheme"].year,
-                        unit=dept, observed_on=dt.date.today(), content="x")
+                        unit=dept, observed_on=timezone.localdate(), content="x")
     row = observation_add(actor=staff_user(county, "t_wc_staff2"),
                           year=year["assess_scheme"].year, unit=dept,
-                          observed_on=dt.date.today(), content="信息报送及时")
+                          observed_on=timezone.localdate(), content="信息报送及时")
     assert row.pk
 
 

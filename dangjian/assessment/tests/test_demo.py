@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 
 from dangjian.assessment.demo import build_demo
 from dangjian.assessment.models import (
@@ -24,7 +23,7 @@ from dangjian.scoring.models import Score, SetStatus
 
 @pytest.mark.req("R1.1", "R1.2", "R1.3", "R1.4", "R1.5")
 def test_build_demo_last_year_complete_this_year_in_progress(county):
-    today = dt.date.today()
+    today = timezone.localdate()
     previous = year_ensure(year=today.year - 1)
     current = year_ensure(year=today.year, make_current=True)
     build_demo(seed=7)

@@ -24,6 +24,8 @@ from dangjian.core.tests.servers import (
     wait_until,
 )
 
+pytestmark = pytest.mark.real_clock  # the servers under test keep the real clock
+
 
 def _server_env(home: Path) -> dict[str, str]:
     """The server under test runs on its own SQLite file: the suite's DATABASE_URL names a

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from dangjian.cycles.services import year_ensure
 from dangjian.responsibility.models import LedgerItem, ListStatus
@@ -13,8 +13,8 @@ from dangjian.responsibility.services import list_start, list_transition
 
 @pytest.fixture
 def year(county: Any) -> Any:
-    year_ensure(year=dt.date.today().year - 1)
-    return year_ensure(year=dt.date.today().year, make_current=True)
+    year_ensure(year=timezone.localdate().year - 1)
+    return year_ensure(year=timezone.localdate().year, make_current=True)
 
 
 @pytest.fixture
