@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -57,4 +58,4 @@ def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def dated(name: str, ext: str, day: dt.date | None = None) -> str:
-    return f"{name}-{(day or dt.date.today()):%Y-%m-%d}.{ext}"
+    return f"{name}-{(day or timezone.localdate()):%Y-%m-%d}.{ext}"

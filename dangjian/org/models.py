@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from dangjian.org.idcard import mask_id_number
 
@@ -326,7 +327,7 @@ class RoleAssignment(models.Model):
         Body, verbose_name="范围", on_delete=models.PROTECT, related_name="role_assignments"
     )
     recursive = models.BooleanField("含下级", default=True)
-    valid_from = models.DateField("生效日期", default=dt.date.today)
+    valid_from = models.DateField("生效日期", default=timezone.localdate)
     valid_to = models.DateField("失效日期", null=True, blank=True)
 
     class Meta:

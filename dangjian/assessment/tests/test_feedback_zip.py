@@ -15,6 +15,8 @@ from dangjian.jobs.models import Job, JobState
 from dangjian.jobs.testing import start_worker, stop_worker, wait_for
 from dangjian.testing import build_county
 
+pytestmark = pytest.mark.real_clock  # a worker or server process keeps the real clock
+
 
 @pytest.mark.req("R1.4")
 def test_all_feedback_letters_in_one_zip(transactional_db: None, tmp_path: Any, settings: Any,

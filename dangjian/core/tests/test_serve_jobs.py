@@ -21,6 +21,8 @@ from dangjian.jobs.models import Job, JobState
 from dangjian.jobs.services import job_submit
 from dangjian.jobs.testing import READY, database_url, wait_for
 
+pytestmark = pytest.mark.real_clock  # a worker or server process keeps the real clock
+
 STARTED = "县直机关党建工作系统已启动"
 
 

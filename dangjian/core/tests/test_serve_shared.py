@@ -27,6 +27,8 @@ from dangjian.ballots.services import box_create
 from dangjian.core.tests.servers import UNSET, children, first_line, free_port, reap, start
 from dangjian.testing import PASSWORD, build_county
 
+pytestmark = pytest.mark.real_clock  # a worker or server process keeps the real clock
+
 KEYS = ("SECRET_KEY", "BALLOT_CODE_KEY")
 CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
 

@@ -18,6 +18,8 @@ from dangjian.jobs.services import INTERRUPTED, daily_submit, job_submit
 from dangjian.jobs.testing import wait_for
 from dangjian.notify.models import Notification
 
+pytestmark = pytest.mark.real_clock  # a worker or server process keeps the real clock
+
 
 def _ended(job: Job) -> Job | None:
     job.refresh_from_db()

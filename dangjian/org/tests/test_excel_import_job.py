@@ -19,6 +19,8 @@ from dangjian.org.models import Person, Role
 from dangjian.org.tests.test_excel_import import PEOPLE_HEADERS, person_row, xlsx
 from dangjian.testing import build_county
 
+pytestmark = pytest.mark.real_clock  # a worker or server process keeps the real clock
+
 UNIT, BRANCH = "县教育局", "县教育局第1党支部"
 
 

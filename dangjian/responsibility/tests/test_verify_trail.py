@@ -159,6 +159,7 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+@pytest.mark.real_clock  # the command runs in its own process
 @pytest.mark.django_db(transaction=True)
 def test_the_installed_command_names_the_changed_record(county, item, tmp_path: Path):
     records = _records(county, item, n=3)
