@@ -18,7 +18,9 @@ Timed, on the same bytes, in the same run:
    reading, checking every row, writing every person and their trace entries — inside a
    transaction that is rolled back afterwards, so each size starts from the same database.
 It prints rows/s of both and the ratio (bare read time / import time; 1.0 would be as fast as
-reading the file and doing nothing with it), and the import's time per stage (读取/校验/写入).
+reading the file and doing nothing with it), the import's time per stage (读取/校验/写入), its
+queries, and the machine's load average (the bare read is timed before and after the import
+and averaged, since other work on a shared machine slows both).
 Sizes: BENCH_SIZES (comma separated; default 1000,10000,20000).
 """
 
@@ -174,17 +176,18 @@ def main() -> None:
     log(f"{connection.vendor}: {Body.objects.count()} bodies, {Person.objects.count()} people, "
         f"{len(where)} units with party organisations")
     print("| rows | file (KB) | openpyxl bare read (s) | rows/s | import (s) | rows/s | ratio | "
-          "读取 / 校验 / 写入 (s) | queries |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+          "读取 / 校验 / 写入 (s) | queries | load |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     for n in SIZES:
         data = workbook_bytes(n, where)
-        read_s, rows = bare_read(data)
+        first, rows = bare_read(data)
         assert rows == n, rows
         import_s, stages, queries = timed_import(actor, data, n)
+        read_s = (first + bare_read(data)[0]) / 2  # before and after: the machine is shared
         split = " / ".join(f"{stages.get(s, 0.0):.1f}" for s in ("读取", "校验", "写入"))
         print(f"| {n:,} | {len(data) // 1024:,} | {read_s:.2f} | {n / read_s:,.0f} | "
               f"{import_s:.2f} | {n / import_s:,.0f} | {read_s / import_s:.3f} | {split} | "
-              f"{queries:,} |", flush=True)
+              f"{queries:,} | {os.getloadavg()[0]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

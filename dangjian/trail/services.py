@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts.actors import acting_user, actor_label
+from dangjian.bulk import insert_many
 from dangjian.trail.models import ChainHead, Checkpoint, TrailEntry
 
 GENESIS = "0" * 64
@@ -106,8 +107,8 @@ def trail_append_many(
 ) -> list[TrailEntry]:
     """Append entries to one chain in their order, inside the caller's transaction: the same
     entries as that many `trail_append` calls (sequential seqs, each digest over the one
-    before), with one lock of the chain head, inserted in batches (the entries returned carry
-    no primary key)."""
+    before), with one lock of the chain head, inserted in batches by `insert_many` (the
+    entries returned carry no primary key)."""
     if not entries:
         return []
     with transaction.atomic():
@@ -136,34 +137,10 @@ def trail_append_many(
             )
             entry.digest = prev = entry_digest(entry)
             out.append(entry)
-        _insert_entries(out, batch_size)
+        insert_many(TrailEntry, out, batch_size=batch_size)
         head.seq, head.digest = seq, prev
         head.save(update_fields=["seq", "digest"])
     return out
-
-
-def _insert_entries(entries: list[TrailEntry], batch_size: int) -> None:
-    """INSERT the entries with the values each field's own `get_db_prep_save` gives (as
-    `bulk_create` would), without the query compiler's cost per value: by COPY on PostgreSQL
-    (several times faster there than any INSERT), by executemany elsewhere. The entries keep
-    no primary key (nothing reads it back)."""
-    fields = [f for f in TrailEntry._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    table = quote(TrailEntry._meta.db_table)
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    with connection.cursor() as cursor:
-        for start in range(0, len(entries), batch_size):
-            rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields]
-                    for e in entries[start:start + batch_size]]
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(fields))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows
-                )
 
 
 @dataclass(frozen=True)

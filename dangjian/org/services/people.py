@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
+from dangjian.bulk import insert_many
 from dangjian.org.idcard import birth_date_from, id_number_problem
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
 from dangjian.org.scope import Perm, require_body
@@ -101,8 +102,8 @@ def people_create_many(*, actor: Any, items: Sequence[Mapping[str, Any]],
                        check_scope: bool = True, note: str = "") -> list[Person]:
     """Create many people at once (an import): every item is checked by `person_create`'s own
     rules and scope check — the ones that each cost a query made once for all of them — then
-    all are inserted in batches and traced, one entry each, as `person_create` traces. If any
-    item is refused, none is written: ManyRefused says which and why."""
+    all are inserted in batches (`insert_many`) and traced, one entry each, as `person_create`
+    traces. If any item is refused, none is written: ManyRefused says which and why."""
     people: list[Person] = []
     errors: dict[int, ValidationError | PermissionDenied] = {}
     for i, fields in enumerate(items):
@@ -121,7 +122,7 @@ def people_create_many(*, actor: Any, items: Sequence[Mapping[str, Any]],
     errors.update(_id_number_clashes(people, errors))
     if errors:
         raise ManyRefused(errors)
-    Person.objects.bulk_create(people, batch_size=_BATCH)
+    insert_many(Person, people, assign_pk=True, batch_size=_BATCH)
     change_record_many(actor=actor, action="create", changes=[
         Change(p, after=_traced(p), note=note) for p in people
     ])
