@@ -18,32 +18,39 @@ from django.db import connection, models
 
 def insert_many(model: type[models.Model], objs: Sequence[models.Model], *,
                 assign_pk: bool = False, batch_size: int = 1000) -> None:
-    """INSERT `objs` (all of `model`). `assign_pk`: give each object a new primary key first
-    (from the table's own sequence) and insert it with the row, so the objects come back as
-    saved ones; otherwise the objects keep no key."""
+    """INSERT `objs` (all of `model`). `assign_pk`: the objects come back with their new
+    primary keys, as saved ones; otherwise they keep none."""
     if not objs:
         return
     assert connection.in_atomic_block, "insert_many runs inside the caller's transaction"
-    meta = model._meta
-    if assign_pk:
-        for obj, pk in zip(objs, _new_ids(model, len(objs)), strict=True):
+    postgres = connection.vendor == "postgresql"
+    if assign_pk and postgres:
+        for obj, pk in zip(objs, _sequence_values(model, len(objs)), strict=True):
             obj.pk = pk
-    fields = [f for f in meta.concrete_fields if assign_pk or not f.primary_key]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(str(f.column)) for f in fields)
+    fields = [f for f in model._meta.concrete_fields if (assign_pk and postgres)
+              or not f.primary_key]
     plain = [isinstance(f, _PLAIN_FIELDS) for f in fields]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         for start in range(0, len(objs), batch_size):
-            rows = [_values(obj, fields, plain) for obj in objs[start:start + batch_size]]
-            if connection.vendor == "postgresql":
+            batch = objs[start:start + batch_size]
+            rows = [_values(obj, fields, plain) for obj in batch]
+            if postgres:
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(fields))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
-                                   rows)
+                continue
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+            if assign_pk:
+                # One writer at a time on SQLite, and this transaction holds the lock since its
+                # first INSERT: the batch's AUTOINCREMENT keys are the last n given, in order.
+                cursor.execute("SELECT last_insert_rowid()")
+                last = cursor.fetchone()[0]
+                for offset, obj in enumerate(batch):
+                    obj.pk = last - len(batch) + 1 + offset
     if assign_pk:
         for obj in objs:
             obj._state.adding, obj._state.db = False, connection.alias
@@ -64,22 +71,13 @@ def _values(obj: models.Model, fields: list[models.Field], plain: list[bool]) ->
     return row
 
 
-def _new_ids(model: type[models.Model], n: int) -> list[int]:
-    """n primary keys no other row has or will get: drawn from the sequence on PostgreSQL;
-    on SQLite (one writer at a time, and this transaction is it) the next n after the highest
-    ever given (AUTOINCREMENT's own rule)."""
+def _sequence_values(model: type[models.Model], n: int) -> list[int]:
+    """n new values of the primary key's sequence (PostgreSQL): no other row has or will
+    get them."""
     meta = model._meta
-    table, column = meta.db_table, str(meta.pk.column) if meta.pk else "id"
+    column = str(meta.pk.column) if meta.pk else "id"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                           "FROM generate_series(1, %s)",
-                           [connection.ops.quote_name(table), column, n])
-            return [row[0] for row in cursor.fetchall()]
-        quote = connection.ops.quote_name
-        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")
-        highest = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        start = max(highest, row[0] if row else 0) + 1
-    return list(range(start, start + n))
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)",
+                       [connection.ops.quote_name(meta.db_table), column, n])
+        return [row[0] for row in cursor.fetchall()]
