@@ -217,6 +217,7 @@ class PeoplePlan:
                 row.scope_problems[key] = _out_of_scope(target)
             if unit is not None and not number and "id_number" not in row.problems:
                 self._check_namesake(row, unit, namesakes, unnumbered)
+        self.failed = not all(row.ok for row in rows)  # nothing will be written
 
     @staticmethod
     def _namesakes(rows: list[Row]) -> set[tuple[str, int]]:
@@ -245,16 +246,20 @@ class PeoplePlan:
 
     def write_all(self, rows: list[Row], done: Done) -> None:
         """A thousand rows at a time through people_create_many: the batch is written whole
-        or not at all (and the caller rolls back every batch once any row has failed)."""
+        or not at all (and the caller rolls back every batch once any row has failed). Once
+        any row has failed, the later batches are only checked, so every problem is still
+        reported but nothing more is written just to be rolled back."""
         for start in range(0, len(rows), _WRITE_BATCH):
             batch = rows[start:start + _WRITE_BATCH]
             try:
                 people_create_many(actor=self.actor, items=[self._fields(r) for r in batch],
-                                   note=IMPORT_NOTE)
+                                   note=IMPORT_NOTE, check_only=self.failed)
             except ManyRefused as exc:
+                self.failed = True
                 for i, error in exc.errors.items():
                     refuse(self, batch[i], error)
             except IntegrityError:  # a concurrent write took a number after the checks
+                self.failed = True
                 self._find_clashes(batch)
             done(start + len(batch))
 

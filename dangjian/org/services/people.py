@@ -99,11 +99,14 @@ class ManyRefused(Exception):
 
 @transaction.atomic
 def people_create_many(*, actor: Any, items: Sequence[Mapping[str, Any]],
-                       check_scope: bool = True, note: str = "") -> list[Person]:
+                       check_scope: bool = True, note: str = "",
+                       check_only: bool = False) -> list[Person]:
     """Create many people at once (an import): every item is checked by `person_create`'s own
     rules and scope check — the ones that each cost a query made once for all of them — then
     all are inserted in batches (`insert_many`) and traced, one entry each, as `person_create`
-    traces. If any item is refused, none is written: ManyRefused says which and why."""
+    traces. If any item is refused, none is written: ManyRefused says which and why.
+    `check_only`: make every check and write nothing (the people come back unsaved) — for an
+    import that already knows it will not be written but should report every problem."""
     people: list[Person] = []
     errors: dict[int, ValidationError | PermissionDenied] = {}
     for i, fields in enumerate(items):
@@ -122,6 +125,8 @@ def people_create_many(*, actor: Any, items: Sequence[Mapping[str, Any]],
     errors.update(_id_number_clashes(people, errors))
     if errors:
         raise ManyRefused(errors)
+    if check_only:
+        return people
     insert_many(Person, people, assign_pk=True, batch_size=_BATCH)
     change_record_many(actor=actor, action="create", changes=[
         Change(p, after=_traced(p), note=note) for p in people

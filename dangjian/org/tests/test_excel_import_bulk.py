@@ -57,6 +57,24 @@ def test_one_bad_row_among_thousands_writes_nothing(county, admin):
 
 
 @pytest.mark.req("R0.8")
+def test_every_problem_is_reported_though_later_batches_are_only_checked(county, admin):
+    """Row 3 fails the file's own checks, row 1,502 the service's, row 2,702 both: all three
+    are listed (the batches after a failure are checked, not written)."""
+    rows = many_rows(2800)
+    rows[1] = person_row("无单位", "县不存在局", "", number(1))
+    rows[1500] = person_row("党员无支部", UNIT, "", number(1500), 政治面貌="中共党员")
+    rows[2700] = person_row("非党员有入党日期", UNIT, "", number(2700), 入党日期="2010-07-01")
+    before = Snapshot()
+    found = problems(post_file(admin, "people", xlsx(PEOPLE_HEADERS, rows)))
+    assert found == [
+        (3, "所在单位", "系统中没有名称或机构代码为“县不存在局”的组织"),
+        (1502, "所在党组织", "党员须填写所在党组织"),
+        (2702, "入党日期", "非党员不应填写入党日期"),
+    ]
+    assert before.unchanged()
+
+
+@pytest.mark.req("R0.8")
 def test_duplicates_within_the_file_and_against_the_database_are_reported_by_row(county, admin):
     rows = many_rows(2500)
     existing = county.depts[0].people[0].id_number
@@ -133,6 +151,16 @@ def test_people_create_many_refuses_by_item_and_writes_nothing(county):
     assert "身份证号" in errors[2].message_dict["id_number"][0]
     assert errors[3].message_dict["branch"] == ["党员须填写所在党组织"]
     assert errors[4].message_dict["unit"] == ["所在单位应为部门（单位）"]
+    assert before.unchanged()
+
+
+@pytest.mark.req("R0.8")
+def test_people_create_many_check_only_writes_nothing(county):
+    item = {"name": "丙", "gender": "M", "political_status": "masses",
+            "unit": county.depts[0].unit, "id_number": number(5)}
+    before = Snapshot()
+    checked = people_create_many(actor=None, check_scope=False, items=[item], check_only=True)
+    assert checked[0].pk is None and checked[0].birth_date == D(1970, 1, 1)
     assert before.unchanged()
 
 
