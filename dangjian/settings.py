@@ -55,11 +55,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves its bundled Swagger UI files: /api/docs works offline
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.org",
     "dangjian.cycles",
     "dangjian.notify",
+    "dangjian.jobs",
     "dangjian.trail",
     "dangjian.evidence",
     "dangjian.rectification",
@@ -172,6 +175,10 @@ if SECURE_SSL_REDIRECT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
+
+# Background jobs (dangjian.jobs): Django's tasks API, queued in the database itself, run by
+# `dangjian worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Workbench reminders: how many days before a deadline a task starts to warn.
 REMINDER_DAYS = _env_int("REMINDER_DAYS", 7)

@@ -23,6 +23,7 @@ class AssessmentConfig(AppConfig):
         attachable("assessment_site_visit", "assessment.SiteVisit", Perm.ASSESS_VIEW,
                    lambda user, visit: is_team_member(user, visit.assessment))
 
+        from dangjian.assessment import jobs  # noqa: F401  (registers the batch documents)
         from dangjian.core.menu import Entry, Section, add_section
 
         add_section(Section("党建工作考核", (

@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:pk>/feedback/send/", outputs.feedback_send, name="feedback_send"),
     path("<int:pk>/feedback/ack/", outputs.feedback_ack, name="feedback_ack"),
     path("<int:pk>/feedback.docx", outputs.feedback_docx_view, name="feedback_docx"),
+    path("feedback.zip", outputs.feedback_zip_view, name="feedback_zip"),
     path("report/", outputs.report, name="report"),
     path("report/issue/", outputs.report_issue_view, name="report_issue"),
     path("report.docx", outputs.report_docx_view, name="report_docx"),

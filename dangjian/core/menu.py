@@ -27,7 +27,8 @@ class Section:
 
 MENU: list[Section] = [
     Section("工作台", (Entry("我的待办", "core:workbench", Perm.SELF_VIEW),
-                    Entry("通知", "core:notifications", Perm.SELF_VIEW))),
+                    Entry("通知", "core:notifications", Perm.SELF_VIEW),
+                    Entry("我的任务", "jobs:list", Perm.SELF_VIEW))),
     Section("组织机构", (
         Entry("组织架构", "org:tree", Perm.ORG_VIEW),
         Entry("人员", "org:person_list", Perm.ORG_VIEW),

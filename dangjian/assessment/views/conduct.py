@@ -43,6 +43,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "assessment/home.html", {
         "year": selected_year(request), "scheme": scheme, "rows": rows,
         "distribution": selectors.distribution(rows),
+        "has_feedback": any(r.feedback for r in rows),
         "can_manage": has_perm(request.user, Perm.ASSESS_MANAGE)})
 
 

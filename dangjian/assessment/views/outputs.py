@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangjian.assessment import access, documents, selectors, services
+from dangjian.assessment.jobs import FEEDBACK_ZIP
 from dangjian.assessment.models import (
     Assessment,
     Feedback,
@@ -24,6 +25,7 @@ from dangjian.assessment.services.feedback import REPORT_FIELDS
 from dangjian.assessment.views.common import current_scheme, errors
 from dangjian.core.http import AuthedRequest
 from dangjian.documents.xlsx import DOCX_TYPE, XLSX_TYPE, download
+from dangjian.jobs.services import job_submit
 from dangjian.org.scope import Perm, has_perm, require_perm
 
 
@@ -98,6 +100,19 @@ def feedback_docx_view(request: AuthedRequest, pk: int) -> HttpResponse:
     data = documents.feedback_docx(fb, judgements)
     return download(data, f"{a.unit.name}{a.scheme.year.year}年度党建考核反馈意见.docx",
                     DOCX_TYPE)
+
+
+@require_POST
+def feedback_zip_view(request: AuthedRequest) -> HttpResponse:
+    """Every letter the user may read, in one .zip made by the worker: to the job's page."""
+    require_perm(request.user, Perm.ASSESS_VIEW)
+    scheme = current_scheme(request)
+    if scheme is None:
+        raise Http404("本年度尚未建立考核指标体系")
+    job = job_submit(actor=request.user, kind=FEEDBACK_ZIP, params={"scheme": scheme.pk},
+                     key=f"scheme:{scheme.pk}",
+                     label=f"打包下载{scheme.year.year}年度党建考核反馈意见")
+    return redirect(job.get_absolute_url())
 
 
 def _manage_scheme(request: AuthedRequest) -> Scheme:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from dangjian.org.excel import SPECS
 from dangjian.org.models import Body, BodyKind, Person, Post, PostKind, Role
 from dangjian.org.services import body_create, person_leave, post_assign, post_end
-from dangjian.org.tests.test_excel_import import post_file
+from dangjian.org.tests.test_excel_import import post_file, problems
 from dangjian.testing import START, make_person
 
 
@@ -161,7 +161,7 @@ def test_people_round_trip_into_a_fresh_body_list(county, login):
     _clear_people(unit)
     assert not Person.objects.filter(unit=unit).exists()
     result = post_file(client, "people", response.content)
-    assert result.status_code == 302, result.context and result.context["problems"]
+    assert result.status_code == 302, result.context and result.context["result"]
     assert sorted(_person_fields(p) for p in Person.objects.filter(unit=unit)) == before
 
 
@@ -172,7 +172,7 @@ def test_posts_round_trip(county, login):
     before = sorted(Post.objects.values_list("person_id", "body_id", "kind", "start", "end"))
     Post.objects.all().delete()
     result = post_file(client, "posts", response.content)
-    assert result.status_code == 302, result.context and result.context["problems"]
+    assert result.status_code == 302, result.context and result.context["result"]
     after = sorted(Post.objects.values_list("person_id", "body_id", "kind", "start", "end"))
     assert after == before and len(after) == 4
 
@@ -200,6 +200,6 @@ def test_ended_records_only_on_request_and_not_importable_as_such(county, login)
     # Re-importing someone who left is refused with the reason, and nothing is written.
     _clear_people(a.unit)
     result = post_file(client, "people", response.content)
-    found = [(p.row, p.column, p.message) for p in result.context["result"].problems]
+    found = problems(result)
     assert len(found) == 1 and found[0][1] == "调离日期" and "导入时须为空" in found[0][2]
     assert not Person.objects.filter(unit=a.unit).exists()

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dangjian.jobs.testing import run_jobs
 from dangjian.org.excel import SPECS
 from dangjian.org.idcard import make_id_number
 from dangjian.org.models import Body, BodyKind, Person, Post, PostKind, Role
@@ -32,15 +33,22 @@ def xlsx(headers, rows, title="Sheet"):
 
 
 def post_file(client, kind, data, name="导入.xlsx"):
+    """Upload the file, run the import job it queues, and return: the redirect to the job's
+    page when everything was imported, else the job's page with the problems."""
     upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
-    return client.post(reverse("org:import"), {"kind": kind, "file": upload})
+    response = client.post(reverse("org:import"), {"kind": kind, "file": upload})
+    if response.status_code != 302:
+        return response
+    run_jobs()
+    page = client.get(response.url)
+    return response if page.context["result"].get("ok") else page
 
 
 def problems(response):
     assert response.status_code == 200, response.status_code
     result = response.context["result"]
-    assert not result.ok
-    return [(p.row, p.column, p.message) for p in result.problems]
+    assert not result["ok"]
+    return [tuple(p) for p in result["problems"]]
 
 
 def person_row(name, unit, branch="", id_number="", **over):

@@ -1,8 +1,8 @@
 """R0.8: a bad file or a bad row imports nothing, and the page says which row and column."""
 
-import base64
 import datetime as dt
 import io
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -149,10 +149,12 @@ def test_service_refusal_after_good_rows_rolls_everything_back(county, admin):
 @pytest.mark.req("R0.8")
 def test_problem_list_downloadable_as_xlsx(county, admin):
     response = post_file(admin, "people", people_file(person_row("甲", "县不存在局")))
-    uri = response.context["problems_uri"]
-    prefix = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
-    assert uri.startswith(prefix) and uri in response.content.decode()
-    ws = openpyxl.load_workbook(io.BytesIO(base64.b64decode(uri[len(prefix):]))).active
+    job = response.context["job"]
+    url = reverse("jobs:output", args=[job.pk])
+    assert url in response.content.decode()
+    download = admin.get(url)
+    assert "导入问题-人员.xlsx" in unquote(download["Content-Disposition"])
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert [c.value for c in ws[1]] == ["行", "列", "问题"]
     assert [c.value for c in ws[2]][:2] == [2, "所在单位"]
 

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
+import hashlib
 
-from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from dangjian.jobs.services import job_submit
 from dangjian.org.excel import (
     SPECS,
     ExportFilter,
-    ImportResult,
     SheetSpec,
     export_bytes,
-    import_workbook,
-    problems_bytes,
     template_bytes,
     xlsx_response,
 )
 from dangjian.org.excel.columns import MAX_BYTES, MAX_ROWS
-from dangjian.org.excel.workbook import XLSX_TYPE
 from dangjian.org.models import BodyKind, PoliticalStatus, PostKind
 from dangjian.org.scope import Perm, bodies, has_perm, require_perm
 
-PROBLEMS_SHOWN = 500
 _TRUE = {"1", "on", "true", "yes"}
 
 
@@ -90,14 +85,18 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
                          f"{spec.kind}-{today:%Y-%m-%d}.xlsx")
 
 
-def _problems_uri(result: ImportResult) -> str:
-    """The problem list as an .xlsx carried in the page itself: nothing is kept on the server."""
-    data = problems_bytes((p.row, p.column, p.message) for p in result.problems)
-    return f"data:{XLSX_TYPE};base64,{base64.b64encode(data).decode()}"
+def _digest(upload: UploadedFile) -> str:
+    h = hashlib.sha256()
+    for chunk in upload.chunks():
+        h.update(chunk)
+    upload.seek(0)
+    return h.hexdigest()[:32]
 
 
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
+    """The upload is stored and imported by the worker: the page answers at once and sends the
+    user to the job's page (progress, then the result or the row-by-row problems)."""
     require_perm(request.user, Perm.ORG_EDIT)
     kinds = _kinds(request)
     context: dict[str, object] = {
@@ -117,13 +116,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 context["form_error"] = "请选择要导入的Excel（.xlsx）文件"
             else:
-                result = import_workbook(actor=request.user, spec=spec, upload=upload,
-                                         size=upload.size or 0)
-                if result.ok:
-                    messages.success(request, f"已导入{result.created}条{spec.title}记录")
-                    return redirect(f"{reverse('org:import')}?kind={spec.kind}")
-                context.update(
-                    result=result, spec=spec, problems=result.problems[:PROBLEMS_SHOWN],
-                    problems_uri=_problems_uri(result),
-                )
+                # The same file for the same kind, still waiting or running: that job again.
+                job = job_submit(actor=request.user, kind="org.import",
+                                 params={"kind": spec.kind},
+                                 key=f"{spec.kind}:{_digest(upload)}", upload=upload,
+                                 label=f"Excel导入{spec.title}：{upload.name}")
+                return redirect(job.get_absolute_url())
     return render(request, "org/import.html", context)
