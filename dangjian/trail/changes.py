@@ -11,12 +11,14 @@ tree (accounts) go on `changes:system`. The single chain every change went on be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 
 from dangjian.trail.models import TrailEntry
-from dangjian.trail.services import trail_append
+from dangjian.trail.services import NewEntry, trail_append, trail_append_many
 
 LEGACY_CHAIN = "changes"  # the one chain of every change before per-county chains; closed
 CHAIN_PREFIX = "changes:"
@@ -104,3 +106,41 @@ def change_record(
         after=after,
         note=note,
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change for `change_record_many`: what `change_record` takes besides actor/action."""
+
+    obj: models.Model
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    note: str = ""
+
+
+def change_record_many(*, actor: Any, action: str, changes: Sequence[Change]) -> list[TrailEntry]:
+    """Trace many changes by one actor at once (an import), inside the caller's transaction:
+    one entry per change, as `change_record` would write it, on the chain `changes_chain`
+    names for its scope path; each chain is appended to once (chains locked in name order, so
+    two of these never wait on each other in a cycle). Entries come back in the given order."""
+    by_chain: dict[str, list[int]] = {}
+    news: list[NewEntry] = []
+    chains: dict[str, str] = {}  # scope path -> chain, asked once per path
+    for i, change in enumerate(changes):
+        obj = change.obj
+        scope_path = scope_path_of(obj)
+        if scope_path not in chains:
+            chains[scope_path] = changes_chain(scope_path)
+        by_chain.setdefault(chains[scope_path], []).append(i)
+        news.append(NewEntry(
+            action=action, subject_type=obj._meta.label_lower, subject_id=obj.pk,
+            subject_label=str(obj), scope_path=scope_path, before=change.before,
+            after=change.after, note=change.note,
+        ))
+    out: list[TrailEntry | None] = [None] * len(news)
+    for chain in sorted(by_chain):
+        indexes = by_chain[chain]
+        entries = trail_append_many(chain=chain, actor=actor, entries=[news[i] for i in indexes])
+        for i, entry in zip(indexes, entries, strict=True):
+            out[i] = entry
+    return [e for e in out if e is not None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts.actors import acting_user, actor_label
+from dangjian.bulk import insert_many
 from dangjian.trail.models import ChainHead, Checkpoint, TrailEntry
 
 GENESIS = "0" * 64
@@ -85,6 +86,61 @@ def trail_append(
         head.seq, head.digest = entry.seq, entry.digest
         head.save(update_fields=["seq", "digest"])
     return entry
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One entry for `trail_append_many`: what `trail_append` takes besides chain and actor."""
+
+    action: str
+    subject_type: str
+    subject_id: Any
+    subject_label: str
+    scope_path: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    note: str = ""
+
+
+def trail_append_many(
+    *, chain: str, actor: Any, entries: Sequence[NewEntry], batch_size: int = 1000
+) -> list[TrailEntry]:
+    """Append entries to one chain in their order, inside the caller's transaction: the same
+    entries as that many `trail_append` calls (sequential seqs, each digest over the one
+    before), with one lock of the chain head, inserted in batches by `insert_many` (the
+    entries returned carry no primary key)."""
+    if not entries:
+        return []
+    with transaction.atomic():
+        ChainHead.objects.get_or_create(chain=chain)
+        head = ChainHead.objects.select_for_update().get(chain=chain)
+        user, name, at = acting_user(actor), actor_label(actor), timezone.now()
+        seq, prev = head.seq, head.digest
+        out: list[TrailEntry] = []
+        for new in entries:
+            seq += 1
+            entry = TrailEntry(
+                chain=chain,
+                seq=seq,
+                at=at,
+                actor=user,
+                actor_name=name,
+                action=new.action,
+                subject_type=new.subject_type,
+                subject_id=str(new.subject_id),
+                subject_label=new.subject_label[:200],
+                scope_path=new.scope_path,
+                before=_jsonable(new.before) if new.before is not None else None,
+                after=_jsonable(new.after) if new.after is not None else None,
+                note=new.note,
+                prev_digest=prev,
+            )
+            entry.digest = prev = entry_digest(entry)
+            out.append(entry)
+        insert_many(TrailEntry, out, batch_size=batch_size)
+        head.seq, head.digest = seq, prev
+        head.save(update_fields=["seq", "digest"])
+    return out
 
 
 @dataclass(frozen=True)

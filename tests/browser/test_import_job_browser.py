@@ -14,7 +14,7 @@ from dangjian.org.models import Person
 from dangjian.org.tests.test_excel_import_job import people
 from dangjian.testing import PASSWORD, build_county
 
-ROWS = 1500
+ROWS = 8000  # several seconds of work, so the page (polling each second) sees it running
 
 
 @pytest.mark.browser

@@ -3,6 +3,7 @@ import template, the importer and the export, so an export re-imports cleanly.""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,13 +60,18 @@ class Column:
 
     def by_label(self) -> dict[str, str]:
         """Label -> stored value; the stored code is accepted too."""
-        assert self.choices is not None
-        out: dict[str, str] = {}
-        for value, label in self.choices.choices:
-            if value:
-                out[str(label)] = str(value)
-                out[str(value)] = str(value)
-        return out
+        return _by_label(self.choices)
+
+
+@functools.cache
+def _by_label(choices: type[models.TextChoices] | None) -> dict[str, str]:
+    assert choices is not None
+    out: dict[str, str] = {}
+    for value, label in choices.choices:
+        if value:
+            out[str(label)] = str(value)
+            out[str(value)] = str(value)
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,75 @@
 """Per kind: check every row against the database and the importer's scope (a fixed number of
-queries for the whole file), then write one row through its service."""
+queries for the whole file), then write the rows through the registry's services — people in
+batches through `people_create_many`, bodies and posts one row at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from dangjian.org.excel.reading import Row
 from dangjian.org.excel.resolve import BodyIndex, PendingBody, covers
 from dangjian.org.models import Body, Person, Post
 from dangjian.org.scope import Grant, Perm, grants_for, scope_filter
-from dangjian.org.services import body_create, person_create, post_assign
+from dangjian.org.services import ManyRefused, body_create, people_create_many, post_assign
 from dangjian.org.services.people import PERSON_FIELDS
 
 T = TypeVar("T")
 _CHUNK = 2000  # keeps IN lists well under SQLite's variable limit
 
 
+_WRITE_BATCH = 1000  # people per people_create_many call (and per progress report)
+IMPORT_NOTE = "Excel导入"
+_CLASH = "与系统中已有数据冲突（可能是重复记录），请检查该行"
+_CLASH_IN = "与系统中已有数据冲突的记录（可能是重复记录），请检查后重新导入"
+
+#: done(rows): told as the rows are written.
+Done = Callable[[int], None]
+
+
 class Plan(Protocol):
     field_columns: dict[str, str]  # a service's field name -> the column key it maps to
 
-    def write(self, row: Row) -> None: ...
+    def write_all(self, rows: list[Row], done: Done) -> None:
+        """Write the rows that passed the checks; a refusal becomes a problem on its row."""
+
+
+class RowByRow:
+    """Each row through its service in a savepoint: a refusal rolls back only that row here,
+    and the caller rolls back the whole import once any row has failed."""
+
+    field_columns: dict[str, str]
+
+    def write(self, row: Row) -> None:
+        raise NotImplementedError
+
+    def write_all(self, rows: list[Row], done: Done) -> None:
+        for n, row in enumerate(rows, start=1):
+            try:
+                with transaction.atomic():
+                    self.write(row)
+            except (ValidationError, PermissionDenied) as exc:
+                refuse(self, row, exc)
+            except IntegrityError:
+                row.problems[""] = _CLASH
+            if n % 500 == 0:
+                done(n)
+
+
+def refuse(plan: Plan, row: Row, exc: ValidationError | PermissionDenied) -> None:
+    """A service's refusal as problems on the row, under the columns its fields map to."""
+    if isinstance(exc, PermissionDenied):
+        row.scope_problems[""] = str(exc) or "不在您的管理范围内"
+        return
+    if hasattr(exc, "error_dict"):
+        by_field = {("" if k == NON_FIELD_ERRORS else k): v for k, v in exc.message_dict.items()}
+    else:
+        by_field = {"": exc.messages}
+    for field_name, messages in by_field.items():
+        row.problems[plan.field_columns.get(field_name, "")] = "；".join(messages)
 
 
 def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
@@ -50,7 +97,7 @@ def _resolve(row: Row, index: BodyIndex, key: str, within: Body | None = None) -
     return found
 
 
-class BodiesPlan:
+class BodiesPlan(RowByRow):
     field_columns = {
         "name": "name", "short_name": "short_name", "code": "code", "kind": "kind",
         "parent": "parent", "valid_from": "valid_from", "sort_order": "sort_order",
@@ -170,6 +217,7 @@ class PeoplePlan:
                 row.scope_problems[key] = _out_of_scope(target)
             if unit is not None and not number and "id_number" not in row.problems:
                 self._check_namesake(row, unit, namesakes, unnumbered)
+        self.failed = not all(row.ok for row in rows)  # nothing will be written
 
     @staticmethod
     def _namesakes(rows: list[Row]) -> set[tuple[str, int]]:
@@ -196,13 +244,46 @@ class PeoplePlan:
         else:
             unnumbered[key] = row.number
 
-    def write(self, row: Row) -> None:
+    def write_all(self, rows: list[Row], done: Done) -> None:
+        """A thousand rows at a time through people_create_many: the batch is written whole
+        or not at all (and the caller rolls back every batch once any row has failed). Once
+        any row has failed, the later batches are only checked, so every problem is still
+        reported but nothing more is written just to be rolled back."""
+        for start in range(0, len(rows), _WRITE_BATCH):
+            batch = rows[start:start + _WRITE_BATCH]
+            try:
+                people_create_many(actor=self.actor, items=[self._fields(r) for r in batch],
+                                   note=IMPORT_NOTE, check_only=self.failed)
+            except ManyRefused as exc:
+                self.failed = True
+                for i, error in exc.errors.items():
+                    refuse(self, batch[i], error)
+            except IntegrityError:  # a concurrent write took a number after the checks
+                self.failed = True
+                self._find_clashes(batch)
+            done(start + len(batch))
+
+    @staticmethod
+    def _fields(row: Row) -> dict[str, Any]:
         fields = {k: v for k, v in row.values.items() if k in PERSON_FIELDS}
         fields["id_number"] = fields.get("id_number") or None
-        person_create(actor=self.actor, **fields)
+        return fields
+
+    @staticmethod
+    def _find_clashes(rows: list[Row]) -> None:
+        numbers = [r.values["id_number"] for r in rows if r.values.get("id_number")]
+        taken = set(Person.objects.filter(id_number__in=numbers)
+                    .values_list("id_number", flat=True))
+        found = False
+        for row in rows:
+            if row.values.get("id_number") in taken:
+                row.problems["id_number"] = "该身份证号已在系统中登记"
+                found = True
+        if not found:
+            rows[0].problems[""] = f"本行起的{len(rows)}行中有{_CLASH_IN}"
 
 
-class PostsPlan:
+class PostsPlan(RowByRow):
     field_columns = {
         "person": "person_name", "body": "body", "kind": "kind", "start": "start",
         "end": "end", "portfolio": "portfolio",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -70,8 +71,10 @@ def _open(upload: IO[bytes], size: int) -> Any:
         raise FileProblem("无法读取该文件：文件已损坏或不是Excel（.xlsx）工作簿") from exc
 
 
-def read_rows(spec: SheetSpec, upload: IO[bytes], size: int) -> list[Row]:
-    """Read the data sheet: check the header, type every cell, keep the sheet's row numbers."""
+def read_rows(spec: SheetSpec, upload: IO[bytes], size: int,
+              progress: Callable[[int], None] | None = None) -> list[Row]:
+    """Read the data sheet: check the header, type every cell, keep the sheet's row numbers.
+    `progress(rows)` is told every thousand rows read."""
     workbook = _open(upload, size)
     try:
         names = workbook.sheetnames
@@ -88,6 +91,8 @@ def read_rows(spec: SheetSpec, upload: IO[bytes], size: int) -> list[Row]:
             if len(out) >= MAX_ROWS:
                 raise FileProblem(f"数据超过{MAX_ROWS}行，请分批导入")
             out.append(_typed_row(number, positions, values))
+            if progress is not None and len(out) % 1000 == 0:
+                progress(len(out))
     finally:
         workbook.close()
     if not out:

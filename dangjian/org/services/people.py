@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 
+from dangjian.bulk import insert_many
 from dangjian.org.idcard import birth_date_from, id_number_problem
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
 from dangjian.org.scope import Perm, require_body
-from dangjian.trail.changes import change_record, diff, snapshot
+from dangjian.trail.changes import Change, change_record, change_record_many, diff, snapshot
 
 PERSON_FIELDS = (
     "name", "gender", "birth_date", "id_number", "education", "major", "job_title", "rank",
@@ -18,7 +20,10 @@ PERSON_FIELDS = (
 )
 
 
-def _validate(person: Person) -> None:
+def _validate(person: Person, *, many: bool = False) -> None:
+    """The rules for a person about to be saved. `many` (people_create_many): the checks that
+    each cost a query — the unit and branch exist, the ID number is unique, the table's
+    constraints — are left to the caller, which makes them for all the people at once."""
     errors: dict[str, str] = {}
     if person.id_number:
         person.id_number = person.id_number.strip().upper()
@@ -55,7 +60,13 @@ def _validate(person: Person) -> None:
         person.cadre_type = ""
     if errors:
         raise ValidationError(errors)
-    person.full_clean()
+    if many:
+        person.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
+    else:
+        person.full_clean()
+
+
+_RELATIONS = ("unit", "branch")
 
 
 def _require_placement(actor: Any, person: Person) -> None:
@@ -75,6 +86,98 @@ def person_create(*, actor: Any, check_scope: bool = True, **fields: Any) -> Per
     person.save()
     change_record(actor=actor, action="create", obj=person, after=_traced(person))
     return person
+
+
+class ManyRefused(Exception):
+    """Some of the people given to `people_create_many` were refused and nothing was written.
+    `errors`: the item's index -> what `person_create` would have raised for it."""
+
+    def __init__(self, errors: dict[int, ValidationError | PermissionDenied]) -> None:
+        super().__init__(f"{len(errors)}条人员记录未通过检查")
+        self.errors = errors
+
+
+@transaction.atomic
+def people_create_many(*, actor: Any, items: Sequence[Mapping[str, Any]],
+                       check_scope: bool = True, note: str = "",
+                       check_only: bool = False) -> list[Person]:
+    """Create many people at once (an import): every item is checked by `person_create`'s own
+    rules and scope check — the ones that each cost a query made once for all of them — then
+    all are inserted in batches (`insert_many`) and traced, one entry each, as `person_create`
+    traces. If any item is refused, none is written: ManyRefused says which and why.
+    `check_only`: make every check and write nothing (the people come back unsaved) — for an
+    import that already knows it will not be written but should report every problem."""
+    people: list[Person] = []
+    errors: dict[int, ValidationError | PermissionDenied] = {}
+    for i, fields in enumerate(items):
+        unknown = set(fields) - set(PERSON_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown person fields: {sorted(unknown)}")
+        person = Person(**fields)
+        people.append(person)
+        try:
+            _validate(person, many=True)
+            if check_scope:
+                _require_placement(actor, person)
+        except (ValidationError, PermissionDenied) as exc:
+            errors[i] = exc
+    errors.update(_relation_problems(people, errors))
+    errors.update(_id_number_clashes(people, errors))
+    if errors:
+        raise ManyRefused(errors)
+    if check_only:
+        return people
+    insert_many(Person, people, assign_pk=True, batch_size=_BATCH)
+    change_record_many(actor=actor, action="create", changes=[
+        Change(p, after=_traced(p), note=note) for p in people
+    ])
+    return people
+
+
+_BATCH = 1000
+
+
+def _relation_problems(people: Sequence[Person],
+                       skip: Mapping[int, Exception]) -> dict[int, ValidationError]:
+    """What `full_clean` says of a missing or unknown unit or branch, in one query."""
+    ids = {getattr(p, f"{name}_id") for p in people for name in _RELATIONS} - {None}
+    known = set(Body.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    out: dict[int, ValidationError] = {}
+    for i, person in enumerate(people):
+        if i in skip:
+            continue
+        found: dict[str, str] = {}
+        for name in _RELATIONS:
+            field = Person._meta.get_field(name)
+            assert isinstance(field, models.ForeignKey)
+            value = getattr(person, f"{name}_id")
+            if value is None and not field.null:
+                found[name] = str(field.error_messages["null"])
+            elif value is not None and value not in known:
+                found[name] = f"所选{field.verbose_name}不存在"
+        if found:
+            out[i] = ValidationError(found)
+    return out
+
+
+def _id_number_clashes(people: Sequence[Person],
+                       skip: Mapping[int, Exception]) -> dict[int, ValidationError]:
+    """The ID number is unique: against the database (one query per thousand) and within the
+    batch, with the message `full_clean` gives."""
+    numbers = [p.id_number for i, p in enumerate(people) if p.id_number and i not in skip]
+    taken: set[str | None] = set()
+    for start in range(0, len(numbers), _BATCH):
+        taken.update(Person.objects.filter(id_number__in=numbers[start:start + _BATCH])
+                     .values_list("id_number", flat=True))
+    out: dict[int, ValidationError] = {}
+    for i, person in enumerate(people):
+        if i in skip or not person.id_number:
+            continue
+        if person.id_number in taken:
+            message = person.unique_error_message(Person, ("id_number",))
+            out[i] = ValidationError({"id_number": [message]})
+        taken.add(person.id_number)
+    return out
 
 
 def person_id_reveal(*, actor: Any, person: Person) -> str:

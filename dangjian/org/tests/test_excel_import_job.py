@@ -65,7 +65,8 @@ def _upload(client: Any, data: bytes) -> Job:
 def test_import_progress_is_shown_then_the_result(setup) -> None:
     _, client, worker = setup
     before = Person.objects.count()
-    job = _upload(client, people(400))
+    # Big enough to be seen at work: the job writes its progress at most twice a second.
+    job = _upload(client, people(4000))
     page = client.get(job.get_absolute_url()).content.decode()
     assert "排队中" in page and "hx-get" in page  # the page polls; a reload shows the same
     worker()
@@ -77,11 +78,11 @@ def test_import_progress_is_shown_then_the_result(setup) -> None:
 
     wait_for(finished, seconds=300, every=0.05)
     running = [p for p in pages if "进行中" in p]
-    assert any("已读取400行" in p or "正在写入" in p for p in running), running[:3]
-    assert "已导入400条人员记录" in pages[-1]
-    assert Person.objects.count() == before + 400
+    assert any("已读取4000行" in p or "正在写入" in p for p in running), running[:3]
+    assert "已导入4000条人员记录" in pages[-1]
+    assert Person.objects.count() == before + 4000
     job.refresh_from_db()
-    assert job.state == JobState.DONE and job.result["created"] == 400
+    assert job.state == JobState.DONE and job.result["created"] == 4000
     assert not job.upload or not os.path.exists(job.upload.path)  # the upload is not kept
 
 
@@ -104,7 +105,7 @@ def test_import_problems_are_listed_row_by_row(setup) -> None:
 def test_a_worker_killed_mid_import_leaves_all_rows_or_none(setup) -> None:
     county, client, worker = setup
     before = Person.objects.count()
-    n = 1500
+    n = 8000  # long enough to be killed while writing (the import writes ~2,000 rows/s)
     job = _upload(client, people(n, prefix="中断"))
     first = worker()
     wait_for(lambda: Job.objects.filter(pk=job.pk, stage="正在写入").exists()
