@@ -47,6 +47,44 @@ def entry_digest(entry: TrailEntry) -> str:
     return sm3_hex(_canonical(entry))
 
 
+@dataclass(frozen=True)
+class NewEntry:
+    """One entry to append: what `trail_append` takes besides chain and actor."""
+
+    action: str
+    subject_type: str
+    subject_id: Any
+    subject_label: str
+    scope_path: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    note: str = ""
+
+
+def _entry(chain: str, seq: int, at: dt.datetime, user: Any, name: str, new: NewEntry,
+           prev: str) -> TrailEntry:
+    """The entry `new` as the `seq`th of `chain` after the digest `prev`, its digest computed:
+    the one way both append paths build an entry, so their digests cannot drift apart."""
+    entry = TrailEntry(
+        chain=chain,
+        seq=seq,
+        at=at,
+        actor=user,
+        actor_name=name,
+        action=new.action,
+        subject_type=new.subject_type,
+        subject_id=str(new.subject_id),
+        subject_label=new.subject_label[:200],
+        scope_path=new.scope_path,
+        before=_jsonable(new.before) if new.before is not None else None,
+        after=_jsonable(new.after) if new.after is not None else None,
+        note=new.note,
+        prev_digest=prev,
+    )
+    entry.digest = entry_digest(entry)
+    return entry
+
+
 def trail_append(
     *,
     chain: str,
@@ -64,42 +102,14 @@ def trail_append(
     with transaction.atomic():
         ChainHead.objects.get_or_create(chain=chain)
         head = ChainHead.objects.select_for_update().get(chain=chain)
-        user = acting_user(actor)
-        entry = TrailEntry(
-            chain=chain,
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor=user,
-            actor_name=actor_label(actor),
-            action=action,
-            subject_type=subject_type,
-            subject_id=str(subject_id),
-            subject_label=subject_label[:200],
-            scope_path=scope_path,
-            before=_jsonable(before) if before is not None else None,
-            after=_jsonable(after) if after is not None else None,
-            note=note,
-            prev_digest=head.digest,
-        )
-        entry.digest = entry_digest(entry)
+        new = NewEntry(action, subject_type, subject_id, subject_label, scope_path, before,
+                       after, note)
+        entry = _entry(chain, head.seq + 1, timezone.now(), acting_user(actor),
+                       actor_label(actor), new, head.digest)
         entry.save(force_insert=True)
         head.seq, head.digest = entry.seq, entry.digest
         head.save(update_fields=["seq", "digest"])
     return entry
-
-
-@dataclass(frozen=True)
-class NewEntry:
-    """One entry for `trail_append_many`: what `trail_append` takes besides chain and actor."""
-
-    action: str
-    subject_type: str
-    subject_id: Any
-    subject_label: str
-    scope_path: str = ""
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-    note: str = ""
 
 
 def trail_append_many(
@@ -119,23 +129,8 @@ def trail_append_many(
         out: list[TrailEntry] = []
         for new in entries:
             seq += 1
-            entry = TrailEntry(
-                chain=chain,
-                seq=seq,
-                at=at,
-                actor=user,
-                actor_name=name,
-                action=new.action,
-                subject_type=new.subject_type,
-                subject_id=str(new.subject_id),
-                subject_label=new.subject_label[:200],
-                scope_path=new.scope_path,
-                before=_jsonable(new.before) if new.before is not None else None,
-                after=_jsonable(new.after) if new.after is not None else None,
-                note=new.note,
-                prev_digest=prev,
-            )
-            entry.digest = prev = entry_digest(entry)
+            entry = _entry(chain, seq, at, user, name, new, prev)
+            prev = entry.digest
             out.append(entry)
         insert_many(TrailEntry, out, batch_size=batch_size)
         head.seq, head.digest = seq, prev
