@@ -1,16 +1,14 @@
 """Bodies: the tree with its history (R0.1), through org.selectors and org.services."""
 
-from __future__ import annotations
-
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from dangjian.api.auth import can_structure
-from dangjian.api.pagination import paginate
+from dangjian.api.pagination import Paged, paginate
 from dangjian.api.refs import body_or_404, body_ref
 from dangjian.api.schemas import (
     ERRORS,
@@ -21,7 +19,6 @@ from dangjian.api.schemas import (
     BodyMergeIn,
     BodyMoveIn,
     BodyOut,
-    BodyPage,
     BodyRenameIn,
     TreeIn,
     TreeNodeOut,
@@ -34,11 +31,12 @@ router = Router(tags=["组织机构"])
 
 
 @router.get(
-    "", response={200: BodyPage, **ERRORS}, url_name="body_list",
+    "", response={200: list[BodyOut], **ERRORS}, url_name="body_list",
     summary="组织机构列表",
     description="您范围内的单位与党组织，可按类型、直接上级、名称筛选；默认不含已撤销的。",
 )
-def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> dict[str, Any]:
+@paginate(Paged)
+def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> QuerySet[Any]:
     require_perm(request.user, Perm.ORG_VIEW)
     qs = selectors.body_list(user=request.user, include_ended=filters.include_ended)
     if filters.kind:
@@ -47,7 +45,7 @@ def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> dict[str, An
         qs = qs.filter(parent=body_ref(request.user, filters.parent, "上级组织"))
     if filters.q:
         qs = qs.filter(Q(name__contains=filters.q) | Q(short_name__contains=filters.q))
-    return paginate(qs, filters)
+    return qs
 
 
 @router.get(

@@ -69,7 +69,7 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     Drops the source, the body parameter's name and pydantic's union tags ("str-enum[...]").
     """
     parts = list(loc[1:])
-    if parts and parts[0] in {"data", "filters"}:
+    if parts and parts[0] in {"data", "filters", "pagination"}:
         parts = parts[1:]
     kept = [str(p) for p in parts if isinstance(p, int) or _FIELD_PART.match(str(p))]
     return ".".join(kept) or NON_FIELD_ERRORS

@@ -1,23 +1,22 @@
 """People (R0.2), through org.selectors and org.services. ID numbers are shown in full only to
 those who may maintain the person."""
 
-from __future__ import annotations
-
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from dangjian.api.auth import can_edit
-from dangjian.api.pagination import paginate
+from dangjian.api.pagination import Paged, paginate
 from dangjian.api.refs import body_ref, person_or_404, unit_ref
 from dangjian.api.schemas import (
     ERRORS,
     PersonCreateIn,
     PersonFilters,
     PersonLeaveIn,
+    PersonListItem,
     PersonOut,
-    PersonPage,
     PersonPatchIn,
 )
 from dangjian.org import selectors, services
@@ -64,19 +63,20 @@ def _placement(user: Any, data: dict[str, Any], person: Person | None = None) ->
 
 
 @router.get(
-    "", response={200: PersonPage, **ERRORS}, url_name="person_list",
+    "", response={200: list[PersonListItem], **ERRORS}, url_name="person_list",
     summary="人员列表",
     description="您范围内的人员，可按姓名/职务/电话、组织（含下级）、政治面貌筛选；"
                 "身份证号一律脱敏。",
 )
-def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str, Any]:
+@paginate(Paged)
+def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Any]:
     require_perm(request.user, Perm.ORG_VIEW)
     body = body_ref(request.user, filters.body, "组织") if filters.body is not None else None
     qs = selectors.person_list(
         user=request.user, query=filters.q, body=body,
         political_status=filters.political_status or "", include_left=filters.include_left,
     )
-    return paginate(qs, filters)
+    return qs
 
 
 @router.get(

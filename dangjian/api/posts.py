@@ -1,15 +1,14 @@
 """Posts with terms (R0.3), through org.selectors and org.services."""
 
-from __future__ import annotations
-
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from dangjian.api.auth import can_edit
-from dangjian.api.pagination import paginate
+from dangjian.api.pagination import Paged, paginate
 from dangjian.api.refs import body_ref, person_ref, post_or_404
 from dangjian.api.schemas import (
     ERRORS,
@@ -19,7 +18,6 @@ from dangjian.api.schemas import (
     PostEndIn,
     PostFilters,
     PostOut,
-    PostPage,
 )
 from dangjian.org import selectors, services
 from dangjian.org.models import Person, Post
@@ -29,19 +27,20 @@ router = Router(tags=["职务任职"])
 
 
 @router.get(
-    "", response={200: PostPage, **ERRORS}, url_name="post_list",
+    "", response={200: list[PostOut], **ERRORS}, url_name="post_list",
     summary="任职列表",
     description="您范围内的任职，可按组织（含下级）、职务筛选；"
                 "默认只列现任，给出 on 时列该日在任的。",
 )
-def post_list(request: HttpRequest, filters: Query[PostFilters]) -> dict[str, Any]:
+@paginate(Paged)
+def post_list(request: HttpRequest, filters: Query[PostFilters]) -> QuerySet[Any]:
     require_perm(request.user, Perm.ORG_VIEW)
     body = body_ref(request.user, filters.body, "组织") if filters.body is not None else None
     qs = selectors.post_list(
         user=request.user, body=body, kind=filters.kind or "", current_only=filters.current,
         on=filters.on,
     )
-    return paginate(qs, filters)
+    return qs
 
 
 @router.get(

@@ -51,17 +51,6 @@ ERRORS: dict[int, type[Schema]] = {
 }
 
 
-class PageIn(Schema):
-    limit: int = Field(50, ge=1, le=200, description="每页条数（1–200）")
-    offset: int = Field(0, ge=0, description="跳过的条数")
-
-
-class PageMeta(Schema):
-    total: int = Field(..., description="符合条件的总数")
-    limit: int
-    offset: int
-
-
 # Me, workbench, changes ----------------------------------------------------------------------
 
 
@@ -112,14 +101,11 @@ class ChangeOut(Schema):
         return ACTION_LABELS.get(obj.action, obj.action)
 
 
-class ChangeFilters(PageIn):
+class ChangeFilters(Schema):
     subject_type: str = Field("", description="对象类型，如 org.person")
     subject_id: str = Field("", description="对象 id")
     q: str = Field("", description="按对象名称、操作人查找")
 
-
-class ChangePage(PageMeta):
-    items: list[ChangeOut]
 
 
 # Bodies --------------------------------------------------------------------------------------
@@ -166,7 +152,7 @@ class BodyDetailOut(BodyOut):
         return list(obj.versions.all())
 
 
-class BodyFilters(PageIn):
+class BodyFilters(Schema):
     kind: BodyKind | None = Field(None, description="类型")
     parent: int | None = Field(None, description="上级组织 id（只列其直接下级）")
     include_ended: bool = Field(False, description="含已撤销的组织")
@@ -176,9 +162,6 @@ class BodyFilters(PageIn):
 class TreeIn(Schema):
     on: dt.date | None = Field(None, description="日期（默认今天）：按当日的名称与隶属")
 
-
-class BodyPage(PageMeta):
-    items: list[BodyOut]
 
 
 class TreeNodeOut(Schema):
@@ -248,7 +231,7 @@ class PostOut(Schema):
         return obj.get_kind_display()
 
 
-class PostFilters(PageIn):
+class PostFilters(Schema):
     body: int | None = Field(None, description="组织 id（含下级）")
     kind: PostKind | None = Field(None, description="职务")
     on: dt.date | None = Field(None, description="在该日任职的（给出时忽略 current）")
@@ -260,9 +243,6 @@ class HoldersIn(Schema):
     kind: PostKind = Field(..., description="职务")
     on: dt.date | None = Field(None, description="日期（默认今天）")
 
-
-class PostPage(PageMeta):
-    items: list[PostOut]
 
 
 class HolderOut(Schema):
@@ -314,15 +294,12 @@ class PersonListItem(Schema):
         return obj.branch.name if obj.branch_id and obj.branch else None
 
 
-class PersonFilters(PageIn):
+class PersonFilters(Schema):
     q: str = Field("", description="按姓名、行政职务、电话查找")
     body: int | None = Field(None, description="组织 id（所在单位或党组织，含下级）")
     political_status: PoliticalStatus | None = Field(None, description="政治面貌")
     include_left: bool = Field(False, description="含已调离人员")
 
-
-class PersonPage(PageMeta):
-    items: list[PersonListItem]
 
 
 class PersonOut(PersonListItem):

@@ -167,6 +167,18 @@ def test_bad_bodies_get_chinese_messages_never_500(county, login):
 
 
 @pytest.mark.req("X.3")
+@pytest.mark.parametrize("path", ["/api/posts", "/api/bodies", "/api/people", "/api/changes"])
+def test_an_offset_past_any_database_integer_is_a_field_error(county, login, path):
+    client = login(county.user(Role.WORK_COMMITTEE_ADMIN))
+    response = client.get(f"{path}?offset=99999999999999999999&limit=5")
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"field": "offset", "message": "不能大于1000000000"}]
+    last = client.get(f"{path}?offset=1000000000&limit=200").json()
+    assert (last["items"], last["offset"], last["limit"]) == ([], 1000000000, 200)
+    assert last["total"] >= 1
+
+
+@pytest.mark.req("X.3")
 def test_form_encoded_posts_are_accepted(county, login):
     client = login(county.user(Role.WORK_COMMITTEE_ADMIN))
     data = {**_new_branch(county), "short_name": "", "csrfmiddlewaretoken": "x"}

@@ -1,4 +1,5 @@
-"""tests/scope_matrix/api.toml, run for every role against the real stack.
+"""tests/scope_matrix/api*.toml (api.toml, and api_<module>.toml for each module), run for
+every role against the real stack.
 
 The same checks as tests/test_scope_matrix.py (anonymous refused; allowed roles < 400; others
 403/404 and no trace), plus what API entries need: `data` values naming County.objects() keys
@@ -18,8 +19,10 @@ from django.urls import reverse
 from dangjian.api.main import api
 from dangjian.trail.models import TrailEntry
 
-MATRIX = Path(__file__).resolve().parents[3] / "tests" / "scope_matrix" / "api.toml"
-ENTRIES = tomllib.loads(MATRIX.read_text(encoding="utf-8"))["route"]
+SCOPE_MATRIX = Path(__file__).resolve().parents[3] / "tests" / "scope_matrix"
+MATRICES = sorted(SCOPE_MATRIX.glob("api*.toml"))
+ENTRIES = [entry for matrix in MATRICES
+           for entry in tomllib.loads(matrix.read_text(encoding="utf-8"))["route"]]
 ROLES = ["wc_admin", "org_dept", "county", "discipline", "civilization", "lg_secretary",
          "org_secretary", "disc_member", "member"]
 PUBLIC = {"api:openapi-json", "api:openapi-view"}
