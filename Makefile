@@ -35,9 +35,11 @@ demo: $(BIN)/dangjian
 	$(BIN)/dangjian serve --port $(PORT) --worker
 
 ## Install test dependencies (Python's and the system's) and run every test
-## (DATABASE_URL picks the database).
+## (DATABASE_URL picks the database). The tests but the browser's run spread over the machine's
+## cores (pytest-xdist; each process has its own test database); TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= auto
 test: $(VENV)/.test-deps system-deps
-	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m "not browser"
+	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser"
 	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m browser
 
 ## The tests again on fixed days (DANGJIAN_TEST_TODAY, see conftest.py), to show they pass on any
@@ -52,7 +54,7 @@ DATE_TESTS ?=
 test-dates: $(VENV)/.test-deps
 	@set -e; for day in $(TEST_DATES); do \
 	  echo "== tests on $$day"; \
-	  DANGJIAN_TEST_TODAY=$$day DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q \
+	  DANGJIAN_TEST_TODAY=$$day DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -n $(TEST_WORKERS) \
 	    -m "not browser and not real_clock" $(DATE_TESTS); \
 	done
 
