@@ -231,13 +231,6 @@ class PostOut(Schema):
         return obj.get_kind_display()
 
 
-class PostFilters(Schema):
-    body: int | None = Field(None, description="组织 id（含下级）")
-    kind: PostKind | None = Field(None, description="职务")
-    on: dt.date | None = Field(None, description="在该日任职的（给出时忽略 current）")
-    current: bool = Field(True, description="只列现任")
-
-
 class HoldersIn(Schema):
     body: int = Field(..., description="组织 id")
     kind: PostKind = Field(..., description="职务")
@@ -292,14 +285,6 @@ class PersonListItem(Schema):
     @staticmethod
     def resolve_branch_name(obj: Person) -> str | None:
         return obj.branch.name if obj.branch_id and obj.branch else None
-
-
-class PersonFilters(Schema):
-    q: str = Field("", description="按姓名、行政职务、电话查找")
-    body: int | None = Field(None, description="组织 id（所在单位或党组织，含下级）")
-    political_status: PoliticalStatus | None = Field(None, description="政治面貌")
-    include_left: bool = Field(False, description="含已调离人员")
-
 
 
 class PersonOut(PersonListItem):
