@@ -171,8 +171,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"已创建令牌“{token.name}”")
+        else:  # the page itself says so, beside the secret
             return _token_page(request, TokenCreateForm(), secret=secret, created=token)
     return _token_page(request, form)
 
