@@ -30,11 +30,12 @@ def body_in_scope(user: Any, pk: int | None) -> Body | None:
 
 
 class PersonFilter(ListFilter):
-    q: str = Field("", description="按姓名、行政职务、电话查找")
-    body: int | None = Field(None, ge=1, le=ID_MAX,
+    q: str = Field("", description="按姓名、行政职务、电话查找", examples=["李"])
+    body: int | None = Field(None, ge=1, le=ID_MAX, examples=[12],
                              description="组织 id（所在单位或党组织，含下级）")
-    political_status: PoliticalStatus | None = Field(None, description="政治面貌")
-    include_left: bool = Field(False, description="含已调离人员")
+    political_status: PoliticalStatus | None = Field(None, description="政治面貌",
+                                                     examples=["member"])
+    include_left: bool = Field(False, description="含已调离人员", examples=[False])
 
     def queryset(self, user: Any, body: Body | None = None) -> QuerySet[Person]:
         """The people these filters list for the user; `body` if already resolved (the
@@ -46,10 +47,12 @@ class PersonFilter(ListFilter):
 
 
 class PostFilter(ListFilter):
-    body: int | None = Field(None, ge=1, le=ID_MAX, description="组织 id（含下级）")
-    kind: PostKind | None = Field(None, description="职务")
-    on: dt.date | None = Field(None, description="在该日任职的（给出时忽略 current）")
-    current: bool = Field(True, description="只列现任")
+    body: int | None = Field(None, ge=1, le=ID_MAX, description="组织 id（含下级）",
+                             examples=[12])
+    kind: PostKind | None = Field(None, description="职务", examples=["org_secretary"])
+    on: dt.date | None = Field(None, description="在该日任职的（给出时忽略 current）",
+                               examples=["2026-06-30"])
+    current: bool = Field(True, description="只列现任", examples=[True])
 
     def queryset(self, user: Any, body: Body | None = None) -> QuerySet[Post]:
         return selectors.post_list(
