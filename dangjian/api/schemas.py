@@ -152,13 +152,16 @@ class ChangeFilters(Schema):
 # Bodies --------------------------------------------------------------------------------------
 
 
+_BODY = dict(
+    id=12, name="县教育局第1党支部", short_name="", code=None, kind="branch",
+    kind_label="党支部", parent_id=11, parent_name="中共县教育局机关委员会", depth=3,
+    sort_order=0, valid_from="2020-01-01", valid_to=None, end_reason="", merged_into_id=None,
+    is_active=True,
+)
+
+
 class BodyOut(Schema):
-    model_config = example(
-        id=12, name="县教育局第1党支部", short_name="", code=None, kind="branch",
-        kind_label="党支部", parent_id=11, parent_name="中共县教育局机关委员会", depth=3,
-        sort_order=0, valid_from="2020-01-01", valid_to=None, end_reason="", merged_into_id=None,
-        is_active=True,
-    )
+    model_config = example(**_BODY)
 
     id: int
     name: str
@@ -198,7 +201,7 @@ class BodyVersionOut(Schema):
 
 class BodyDetailOut(BodyOut):
     model_config = example(
-        **BodyOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+        **_BODY,
         versions=[{"name": "县教育局第1党支部", "parent_id": 11, "valid_from": "2020-01-01",
                    "valid_to": None}],
     )
@@ -362,13 +365,16 @@ class PostEndIn(In):
 # People --------------------------------------------------------------------------------------
 
 
+_PERSON_ITEM = dict(
+    id=31, name="李四", gender="M", political_status="member",
+    political_status_label="中共党员", job_title="科长", unit_id=10, unit_name="县教育局",
+    branch_id=12, branch_name="县教育局第1党支部", id_number_masked="410100********123X",
+    left_on=None,
+)
+
+
 class PersonListItem(Schema):
-    model_config = example(
-        id=31, name="李四", gender="M", political_status="member",
-        political_status_label="中共党员", job_title="科长", unit_id=10, unit_name="县教育局",
-        branch_id=12, branch_name="县教育局第1党支部", id_number_masked="410100********123X",
-        left_on=None,
-    )
+    model_config = example(**_PERSON_ITEM)
 
     id: int
     name: str
@@ -398,7 +404,7 @@ class PersonListItem(Schema):
 
 class PersonOut(PersonListItem):
     model_config = example(
-        **PersonListItem.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+        **_PERSON_ITEM,
         birth_date="1985-03-12", id_number="410100********123X", id_number_is_masked=True,
         education="bachelor", major="汉语言文学", rank="四级主任科员", party_join_date="2008-07-01",
         is_reserve_cadre=False, is_party_cadre=True, cadre_type="part_time", phone="13800000000",
