@@ -252,3 +252,28 @@ def test_the_secret_is_not_stored(county):
     row = ApiToken.objects.filter(pk=token.pk).values().get()
     assert secret not in json.dumps(row, default=str)
     assert secret.startswith(row["prefix"]) and len(row["prefix"]) < len(secret) / 4
+
+
+@pytest.mark.req("X.3", "R0.4")
+def test_a_county_admins_token_does_not_reach_another_county(county, login):
+    from dangjian.testing import build_small_county
+
+    other = build_small_county("乙县")
+    stranger = other.depts[0].people[0]
+    _, secret = _token(other.admin)  # 乙县's 工委 administrator
+    machine = Client()
+    for url in (f"/api/people/{stranger.pk}", f"/api/people/{county.depts[0].people[0].pk}"):
+        by_token = machine.get(url, headers=_bearer(secret))
+        by_session = login(other.admin).get(url)
+        assert by_token.status_code == by_session.status_code
+        assert by_token.json() == by_session.json()
+    assert machine.get(f"/api/people/{stranger.pk}", headers=_bearer(secret)).status_code == 200
+    response = machine.get(f"/api/people/{county.depts[0].people[0].pk}", headers=_bearer(secret))
+    assert response.status_code == 404
+    listed = machine.get("/api/people?limit=200", headers=_bearer(secret)).json()
+    assert {p["unit_id"] for p in listed["items"]} == {other.depts[0].unit.pk}
+    response = machine.patch(f"/api/people/{county.depts[0].people[0].pk}", {"job_title": "乙"},
+                             content_type=JSON, headers=_bearer(secret))
+    assert response.status_code == 404
+    county.depts[0].people[0].refresh_from_db()
+    assert county.depts[0].people[0].job_title == ""
