@@ -213,14 +213,6 @@ class BodyDetailOut(BodyOut):
         return list(obj.versions.all())
 
 
-class BodyFilters(Schema):
-    kind: BodyKind | None = Field(None, description="类型", examples=["branch"])
-    parent: int | None = Field(None, ge=1, le=2**63 - 1, examples=[11],
-                               description="上级组织 id（只列其直接下级）")
-    include_ended: bool = Field(False, description="含已撤销的组织", examples=[False])
-    q: str = Field("", description="按名称、简称查找", examples=["教育"])
-
-
 class TreeIn(Schema):
     on: dt.date | None = Field(None, description="日期（默认今天）：按当日的名称与隶属",
                                examples=["2026-06-01"])

@@ -8,25 +8,50 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from ninja import Field
 
 from dangjian.core.filters import ListFilter
 from dangjian.org import selectors
-from dangjian.org.models import Body, Person, PoliticalStatus, Post, PostKind
+from dangjian.org.models import Body, BodyKind, Person, PoliticalStatus, Post, PostKind
 
 ID_MAX = 2**63 - 1  # the largest id a database integer holds: past it, a 422, not a 500
 
 
-def body_in_scope(user: Any, pk: int | None) -> Body | None:
+def body_in_scope(user: Any, pk: int | None, label: str = "组织") -> Body | None:
     """The body a filter names, if the user may see it (ended ones included); Http404 if not."""
     if pk is None:
         return None
     body = selectors.body_list(user=user, include_ended=True).filter(pk=pk).first()
     if body is None:
-        raise Http404("所选组织不存在或不在您的权限范围内")
+        raise Http404(f"所选{label}不存在或不在您的权限范围内")
     return body
+
+
+class BodyFilter(ListFilter):
+    q: str = Field("", description="按名称、简称、机构代码查找", examples=["教育"])
+    kind: BodyKind | None = Field(None, description="类型", examples=["branch"])
+    body: int | None = Field(None, ge=1, le=ID_MAX, examples=[11],
+                             description="组织 id（该组织及其全部下级）")
+    parent: int | None = Field(None, ge=1, le=ID_MAX, examples=[11],
+                               description="上级组织 id（只列其直接下级）")
+    include_ended: bool = Field(False, description="含已撤销的组织", examples=[False])
+
+    def queryset(self, user: Any, body: Body | None = None) -> QuerySet[Body]:
+        qs = selectors.body_list(user=user, include_ended=self.include_ended)
+        if self.q:
+            qs = qs.filter(Q(name__contains=self.q) | Q(short_name__contains=self.q)
+                           | Q(code__contains=self.q))
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        under = body or body_in_scope(user, self.body)
+        if under is not None:
+            qs = qs.filter(path__startswith=under.path)
+        parent = body_in_scope(user, self.parent, "上级组织")
+        if parent is not None:
+            qs = qs.filter(parent=parent)
+        return qs
 
 
 class PersonFilter(ListFilter):

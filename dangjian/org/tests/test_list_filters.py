@@ -115,3 +115,28 @@ def test_posts_page_export_and_api_list_the_same_posts(county, login, query):
     html = client.get(f"{reverse('org:post_list')}?{query}").content.decode()
     if query:
         assert f"/org/export/posts.xlsx?{query.replace('&', '&amp;')}\"" in html
+
+
+@pytest.mark.req("R0.1", "R0.8", "X.3")
+@pytest.mark.parametrize("query", ["body={unit}", "body={unit}&kind=branch", "q=第2",
+                                   "include_ended=true&kind=leading_group"])
+def test_bodies_export_and_api_list_the_same_bodies(county, login, query):
+    a = county.depts[0]
+    query = query.format(unit=a.unit.pk)
+    client = login(county.user(ADMIN))
+    response = client.get(f"/api/bodies?{query}&limit=200")
+    assert response.status_code == 200
+    api_names = sorted(b["name"] for b in response.json()["items"])
+    assert api_names
+    assert _export_names(client, "bodies", query, "名称") == api_names
+
+
+@pytest.mark.req("R0.1", "X.3")
+def test_the_tree_uses_the_filters_names_and_its_export_link_carries_them(county, login):
+    client = login(county.user(ADMIN))
+    committee = county.depts[0].committee
+    html = client.get(reverse("org:tree"), {"body": committee.pk, "kind": "branch",
+                                            "include_ended": "true"}).content.decode()
+    assert 'name="include_ended" value="true" checked' in html and 'name="ended"' not in html
+    assert (f'/org/export/bodies.xlsx?kind=branch&amp;body={committee.pk}'
+            '&amp;include_ended=true"') in html

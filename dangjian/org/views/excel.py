@@ -6,7 +6,7 @@ import hashlib
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -20,9 +20,8 @@ from dangjian.org.excel import (
     xlsx_response,
 )
 from dangjian.org.excel.columns import MAX_BYTES, MAX_ROWS
-from dangjian.org.filters import PersonFilter, PostFilter, body_in_scope
-from dangjian.org.models import BodyKind
-from dangjian.org.scope import Perm, bodies, has_perm, require_perm
+from dangjian.org.filters import BodyFilter, PersonFilter, PostFilter, body_in_scope
+from dangjian.org.scope import Perm, has_perm, require_perm
 
 _TRUE = {"1", "on", "true", "yes"}
 
@@ -51,9 +50,8 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _filters(request: HttpRequest, spec: SheetSpec) -> ExportFilter:
-    """The list page's own filters, as its page reads them: people and posts through their
-    ListFilter (the page's, and the API's, definition); bodies by q, body, kind and ended=1.
-    A body outside the user's scope is a 404."""
+    """The list page's own filters, as its page reads them: one ListFilter per list, the
+    page's and the API's definition. A body outside the user's scope is a 404."""
     get = request.GET
     if spec.kind == "people":
         people = PersonFilter.from_query(get)
@@ -64,16 +62,9 @@ def _filters(request: HttpRequest, spec: SheetSpec) -> ExportFilter:
         posts = PostFilter.from_query(get)
         return ExportFilter(body=body_in_scope(request.user, posts.body), kind=posts.kind or "",
                             include_ended=not posts.current, on=posts.on)
-    body_id = get.get("body", "").strip()
-    if body_id and not body_id.isdigit():
-        raise Http404("组织不存在")
-    body = get_object_or_404(bodies(request.user, Perm.ORG_VIEW), pk=int(body_id)) \
-        if body_id else None
-    kind = get.get("kind", "").strip()
-    return ExportFilter(
-        q=get.get("q", "").strip(), body=body,
-        kind=kind if kind in BodyKind.values else "", include_ended=get.get("ended") == "1",
-    )
+    found = BodyFilter.from_query(get)
+    return ExportFilter(q=found.q, body=body_in_scope(request.user, found.body),
+                        kind=found.kind or "", include_ended=found.include_ended)
 
 
 @require_safe
