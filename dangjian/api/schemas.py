@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
+from dangjian.api.parser import has_nul
 from dangjian.org.models import (
     Body,
     BodyKind,
@@ -25,9 +27,17 @@ from dangjian.trail.models import TrailEntry
 
 
 class In(Schema):
-    """Input: unknown fields are refused rather than silently ignored."""
+    """Input: unknown fields are refused rather than silently ignored, and so is a NUL
+    character in any value (the database cannot store one)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise PydanticCustomError("nul_character", "NUL character")
+        return value
 
 
 # Errors --------------------------------------------------------------------------------------
