@@ -5,8 +5,9 @@ filter) for the id of a real record of the test county — in the caller's scope
 so the fuzzing reaches the services behind the lookups.
 
 The pools come from the JSON file named by DANGJIAN_FUZZ_IDS: {"bodies": [...], "people": [...],
-"posts": [...], "all": [...]}; a path whose first segment has no pool of its own draws from
-"all" (every named record of the county), so the modules' routers get real ids too.
+"posts": [...], "years": [...], "<app label>": [...], "all": [...]}. A path's `pk` draws from the
+pool of its first segment (a module's routes sit under its app label), else from "all" (every
+named record of the county), so the modules' routers get real ids too.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ POOLS: dict[str, list[int]] = json.loads(Path(_FILE).read_text()) if _FILE else 
 #: a field or filter that names a record of this kind
 FIELDS = {"parent": "bodies", "into": "bodies", "body": "bodies", "unit": "bodies",
           "branch": "bodies", "owner_body": "bodies", "verifier_body": "bodies",
-          "person": "people", "subject": "people", "post": "posts"}
+          "person": "people", "subject": "people", "post": "posts", "year": "years"}
 
 
 def _segment(context: schemathesis.HookContext) -> str:

@@ -35,6 +35,7 @@ import pytest
 from django.db import connection
 
 from dangjian.core.tests.servers import UNSET, children, first_line, free_port, reap, start
+from dangjian.cycles.models import Year
 from dangjian.org.models import Body, Person, Post, Role
 from dangjian.testing import PASSWORD, build_county, build_small_county
 
@@ -149,11 +150,13 @@ def credentials(port: int, username: str) -> dict[str, str]:
 
 
 def id_pools(records: dict[str, Any]) -> dict[str, list[int]]:
-    """Real ids for hooks.py: bodies, people and posts, each app's named records, and all."""
+    """Real ids for hooks.py: bodies, people, posts and years, each app's named records (the
+    first path segment of a module's routes is its app's label), and all of them."""
     pools: dict[str, set[int]] = defaultdict(set)
     pools["bodies"] = set(Body.objects.values_list("pk", flat=True))
     pools["people"] = set(Person.objects.values_list("pk", flat=True))
     pools["posts"] = set(Post.objects.values_list("pk", flat=True))
+    pools["years"] = set(Year.objects.values_list("year", flat=True))
     for record in records.values():
         if isinstance(getattr(record, "pk", None), int):
             pools[record._meta.app_label].add(record.pk)
