@@ -19,3 +19,15 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(_start_idle_clock, dispatch_uid="dangjian_idle_clock")
+        _add_token_entry()
+
+
+def _add_token_entry() -> None:
+    """「API 令牌」 under 工作台: every user's own tokens."""
+    from dangjian.core import menu
+    from dangjian.org.scope import Perm
+
+    entry = menu.Entry("API 令牌", "accounts:token_list", Perm.SELF_VIEW)
+    for i, section in enumerate(menu.MENU):
+        if section.label == "工作台" and entry not in section.entries:
+            menu.MENU[i] = menu.Section(section.label, (*section.entries, entry))

@@ -25,3 +25,14 @@ class RoleGrantForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if bodies is not None:
             self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=60,
+                           help_text="写明用途或调用方，如“人事系统同步”",
+                           error_messages={"required": "请填写令牌名称（如用途或调用方）",
+                                           "max_length": "名称不能超过60个字符"})
+    expires_on = forms.DateField(label="有效期至", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 error_messages={"invalid": "日期格式应为“年-月-日”"},
+                                 help_text="含当日；留空为长期有效，不用时请及时撤销")

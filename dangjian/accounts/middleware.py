@@ -1,4 +1,4 @@
-"""Idle session timeout and login-required, for every page."""
+"""Idle session timeout and login-required, for every page; the trace of API token uses."""
 
 from __future__ import annotations
 
@@ -34,13 +34,36 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def _bearer_api_call(request: HttpRequest) -> bool:
+    """An API request carrying a token: the API itself decides who it is (api/auth.py)."""
+    return (request.path.startswith("/api/")
+            and request.headers.get("Authorization", "")[:7].lower() == "bearer ")
+
+
 class LoginRequiredMiddleware:
+    """Anonymous requests go to the login page (the API's: a 401), except public paths and
+    API calls with a token; after an API call with a token, its use is traced."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            if _bearer_api_call(request):
+                return self._traced(request, self.get_response(request))
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "未登录或会话已过期"}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        return self.get_response(request)
+        response = self.get_response(request)
+        return self._traced(request, response) if _bearer_api_call(request) else response
+
+    @staticmethod
+    def _traced(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        from dangjian.accounts.services import token_use_record
+
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            token_use_record(token=token, method=request.method or "", path=request.path,
+                             status=response.status_code,
+                             client=request.META.get("REMOTE_ADDR"))
+        return response

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -27,3 +30,68 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return (self.last_name + self.first_name).strip()
+
+
+class ApiToken(models.Model):
+    """A user's credential for machine clients of the API: the request is that user exactly.
+
+    Only the SHA-256 digest of the secret is kept (the secret is shown once, on creation);
+    a token is revoked, never deleted, so its uses stay attributable."""
+
+    user = models.ForeignKey(User, verbose_name="所属账号", on_delete=models.PROTECT,
+                             related_name="api_tokens")
+    name = models.CharField("名称", max_length=60)
+    prefix = models.CharField("前缀", max_length=16, help_text="令牌开头几位，用于辨认")
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_on = models.DateField("有效期至", null=True, blank=True,
+                                  help_text="含当日；留空为长期有效")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    def trail_scope_path(self) -> str:
+        return ""  # as its account: county-wide readers
+
+    def state(self, today: dt.date) -> str:
+        """"active", "revoked" or "expired" on that day."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_on is not None and self.expires_on < today:
+            return "expired"
+        return "active"
+
+
+class ApiTokenUse(models.Model):
+    """One request made with a token: appended once per request, never changed."""
+
+    token = models.ForeignKey(ApiToken, verbose_name="令牌", on_delete=models.PROTECT,
+                              related_name="uses")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    method = models.CharField("方法", max_length=10)
+    path = models.CharField("路径", max_length=300)
+    status = models.PositiveSmallIntegerField("状态码")
+    client = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌使用记录"
+        verbose_name_plural = "API 令牌使用记录"
+        indexes = [models.Index(fields=["token", "-at"], name="accounts_tokenuse_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("使用记录只可追加，不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("使用记录只可追加，不可删除")

@@ -1,19 +1,22 @@
-"""Accounts: login with lockout, account creation, role grants — each traced."""
+"""Accounts: login with lockout, account creation, role grants, API tokens — each traced."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dangjian.accounts.models import User
+from dangjian.accounts.models import ApiToken, ApiTokenUse, User
 from dangjian.org.models import Body, Person, Role, RoleAssignment
 from dangjian.org.scope import Perm, require_body
 from dangjian.trail.changes import change_record
@@ -123,3 +126,96 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     change_record(actor=actor, action="revoke", obj=assignment,
                   before={"角色": assignment.get_role_display(), "范围": assignment.body.name})
     return assignment
+
+
+# API tokens ----------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "djt_"
+TOKEN_NAME_MAX = 60
+
+
+def token_digest(secret: str) -> str:
+    """The secret is 256 random bits: a plain SHA-256 is enough to keep it unrecoverable."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(
+    *, actor: User, name: str, expires_on: dt.date | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for the actor's own account; the secret is returned here and never again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请填写令牌名称（如用途或调用方）"})
+    if len(name) > TOKEN_NAME_MAX:
+        raise ValidationError({"name": f"名称不能超过{TOKEN_NAME_MAX}个字符"})
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": "有效期不能早于今天"})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=actor, name=name, prefix=secret[:10], digest=token_digest(secret),
+                     expires_on=expires_on)
+    token.full_clean()
+    token.save()
+    change_record(actor=actor, action="create", obj=token,
+                  after={"账号": actor.username, "名称": name,
+                         "有效期至": expires_on.isoformat() if expires_on else "长期"})
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the actor's own tokens; it stays, with its uses, for the record."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != actor.pk:
+        raise PermissionDenied("只能撤销自己的令牌")
+    if token.revoked_at is not None:
+        raise ValidationError("该令牌已撤销")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    change_record(actor=actor, action="revoke", obj=token,
+                  before={"账号": actor.username, "名称": token.name, "状态": "有效"},
+                  after={"状态": "已撤销"})
+    return token
+
+
+class TokenRefused(Exception):
+    """The message says why, in Chinese; `token` is the one presented, if it exists."""
+
+    def __init__(self, message: str, token: ApiToken | None = None) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+def token_authenticate(secret: str) -> ApiToken:
+    """The live token with this secret (its user loaded), or TokenRefused. One query."""
+    token = (ApiToken.objects.select_related("user").filter(digest=token_digest(secret.strip()))
+             .first()) if secret.startswith(TOKEN_PREFIX) else None
+    if token is None:
+        raise TokenRefused("API 令牌无效")
+    state = token.state(timezone.localdate())
+    if state == "revoked":
+        raise TokenRefused("API 令牌已撤销", token)
+    if state == "expired":
+        raise TokenRefused(f"API 令牌已于{token.expires_on:%Y-%m-%d}过期", token)
+    if not token.user.is_active:
+        raise TokenRefused("API 令牌所属账号已停用", token)
+    return token
+
+
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
+def token_use_record(*, token: ApiToken, method: str, path: str, status: int,
+                     client: str | None) -> None:
+    """Trace one request made with the token: one INSERT (and, at most once a minute, the
+    token's last-used time)."""
+    now = timezone.now()
+    try:
+        validate_ipv46_address(client or "")
+    except ValidationError:
+        client = None  # a unix socket, or a proxy's odd value: the column takes addresses only
+    ApiTokenUse.objects.create(token=token, method=method[:10], path=path[:300], status=status,
+                               client=client)
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

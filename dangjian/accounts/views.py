@@ -7,21 +7,26 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from dangjian.accounts.forms import LoginForm, RoleGrantForm, UserCreateForm
-from dangjian.accounts.models import User
+from dangjian.accounts.forms import LoginForm, RoleGrantForm, TokenCreateForm, UserCreateForm
+from dangjian.accounts.models import ApiToken, ApiTokenUse, User
 from dangjian.accounts.services import (
     LoginRefused,
     login_check,
     role_grant,
     role_revoke,
+    token_create,
+    token_revoke,
     user_create,
     user_unlock,
 )
 from dangjian.org.models import RoleAssignment
 from dangjian.org.scope import Perm, bodies, require_perm
+
+RECENT_USES = 20
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -128,3 +133,57 @@ def user_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
     user_unlock(actor=request.user, user=account)
     messages.success(request, "已解除锁定")
     return redirect("accounts:user_detail", pk=account.pk)
+
+
+# API tokens: each user's own, for machine clients of the API ----------------------------------
+
+
+def _account(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # LoginRequiredMiddleware: every page here is logged in
+    return user
+
+
+def _token_page(request: HttpRequest, form: TokenCreateForm, *, secret: str = "",
+                created: ApiToken | None = None) -> HttpResponse:
+    user = _account(request)
+    today = timezone.localdate()
+    tokens = list(ApiToken.objects.filter(user=user))
+    for token in tokens:
+        token.state_now = token.state(today)  # type: ignore[attr-defined]
+    uses = (ApiTokenUse.objects.filter(token__user=user).select_related("token")
+            .order_by("-at", "-pk")[:RECENT_USES])
+    return render(request, "accounts/token_list.html", {
+        "tokens": tokens, "uses": uses, "form": form, "secret": secret, "created": created,
+        "api_base": request.build_absolute_uri("/api/"), "recent_uses": RECENT_USES,
+    })
+
+
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's tokens with their recent uses; POST creates one and shows its secret once
+    (in this response only: it is never stored, so a reload cannot show it again)."""
+    if request.method != "POST":
+        return _token_page(request, TokenCreateForm())
+    form = TokenCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = token_create(actor=_account(request), **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:  # the page itself says so, beside the secret
+            return _token_page(request, TokenCreateForm(), secret=secret, created=token)
+    return _token_page(request, form)
+
+
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _account(request)
+    token = get_object_or_404(ApiToken, pk=pk, user=user)  # another's: 404, nothing changes
+    try:
+        token_revoke(actor=user, token=token)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已撤销令牌“{token.name}”，使用它的请求将被拒绝")
+    return redirect("accounts:token_list")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -15,7 +15,6 @@ from dangjian.api.schemas import (
     BodyCreateIn,
     BodyDetailOut,
     BodyDissolveIn,
-    BodyFilters,
     BodyMergeIn,
     BodyMoveIn,
     BodyOut,
@@ -24,6 +23,7 @@ from dangjian.api.schemas import (
     TreeNodeOut,
 )
 from dangjian.org import selectors, services
+from dangjian.org.filters import BodyFilter
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, require_perm
 
@@ -33,19 +33,13 @@ router = Router(tags=["组织机构"])
 @router.get(
     "", response={200: list[BodyOut], **ERRORS}, url_name="body_list",
     summary="组织机构列表",
-    description="您范围内的单位与党组织，可按类型、直接上级、名称筛选；默认不含已撤销的。",
+    description="您范围内的单位与党组织，可按类型、所在组织（含全部下级）、直接上级、"
+                "名称/简称/机构代码筛选；默认不含已撤销的。",
 )
 @paginate(Paged)
-def body_list(request: HttpRequest, filters: Query[BodyFilters]) -> QuerySet[Any]:
+def body_list(request: HttpRequest, filters: Query[BodyFilter]) -> QuerySet[Any]:
     require_perm(request.user, Perm.ORG_VIEW)
-    qs = selectors.body_list(user=request.user, include_ended=filters.include_ended)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.parent is not None:
-        qs = qs.filter(parent=body_ref(request.user, filters.parent, "上级组织"))
-    if filters.q:
-        qs = qs.filter(Q(name__contains=filters.q) | Q(short_name__contains=filters.q))
-    return qs
+    return filters.queryset(request.user)  # the bodies export's filters
 
 
 @router.get(

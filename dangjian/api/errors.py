@@ -118,6 +118,6 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         message = _HTTP_MESSAGES.get(exc.message.split(" (")[0], exc.message)
-        if isinstance(exc, AuthenticationError):
-            message = _HTTP_MESSAGES["Unauthorized"]
+        if isinstance(exc, AuthenticationError) and exc.message.isascii():
+            message = _HTTP_MESSAGES["Unauthorized"]  # ninja's English; a token's own stays
         return respond(request, message, exc.status_code)

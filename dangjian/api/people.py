@@ -13,13 +13,13 @@ from dangjian.api.refs import body_ref, person_or_404, unit_ref
 from dangjian.api.schemas import (
     ERRORS,
     PersonCreateIn,
-    PersonFilters,
     PersonLeaveIn,
     PersonListItem,
     PersonOut,
     PersonPatchIn,
 )
 from dangjian.org import selectors, services
+from dangjian.org.filters import PersonFilter
 from dangjian.org.models import Body, Person, Post
 from dangjian.org.scope import Perm, allows, require_body, require_perm
 
@@ -69,14 +69,9 @@ def _placement(user: Any, data: dict[str, Any], person: Person | None = None) ->
                 "身份证号一律脱敏。",
 )
 @paginate(Paged)
-def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Any]:
+def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> QuerySet[Any]:
     require_perm(request.user, Perm.ORG_VIEW)
-    body = body_ref(request.user, filters.body, "组织") if filters.body is not None else None
-    qs = selectors.person_list(
-        user=request.user, query=filters.q, body=body,
-        political_status=filters.political_status or "", include_left=filters.include_left,
-    )
-    return qs
+    return filters.queryset(request.user)  # the page's and the export's filters
 
 
 @router.get(

@@ -16,10 +16,10 @@ from dangjian.api.schemas import (
     HoldersIn,
     PostAssignIn,
     PostEndIn,
-    PostFilters,
     PostOut,
 )
 from dangjian.org import selectors, services
+from dangjian.org.filters import PostFilter
 from dangjian.org.models import Person, Post
 from dangjian.org.scope import Perm, require_body, require_perm
 
@@ -33,14 +33,9 @@ router = Router(tags=["职务任职"])
                 "默认只列现任，给出 on 时列该日在任的。",
 )
 @paginate(Paged)
-def post_list(request: HttpRequest, filters: Query[PostFilters]) -> QuerySet[Any]:
+def post_list(request: HttpRequest, filters: Query[PostFilter]) -> QuerySet[Any]:
     require_perm(request.user, Perm.ORG_VIEW)
-    body = body_ref(request.user, filters.body, "组织") if filters.body is not None else None
-    qs = selectors.post_list(
-        user=request.user, body=body, kind=filters.kind or "", current_only=filters.current,
-        on=filters.on,
-    )
-    return qs
+    return filters.queryset(request.user)  # the page's and the export's filters
 
 
 @router.get(

@@ -26,6 +26,11 @@ from dangjian.trail.changes import ACTION_LABELS
 from dangjian.trail.models import TrailEntry
 
 
+def example(**values: Any) -> ConfigDict:
+    """A schema's example for the OpenAPI document (shown in /api/docs)."""
+    return ConfigDict(json_schema_extra={"examples": [values]})
+
+
 class In(Schema):
     """Input: unknown fields are refused rather than silently ignored, and so is a NUL
     character in any value (the database cannot store one)."""
@@ -44,15 +49,27 @@ class In(Schema):
 
 
 class ErrorOut(Schema):
+    model_config = example(
+        detail="记录不存在或不在您的权限范围内",
+    )
+
     detail: str = Field(..., description="错误说明")
 
 
 class FieldError(Schema):
+    model_config = example(
+        field="valid_from", message="日期格式应为 YYYY-MM-DD",
+    )
+
     field: str = Field(..., description="字段名；__all__ 表示整个请求")
     message: str = Field(..., description="错误说明")
 
 
 class FieldErrorsOut(Schema):
+    model_config = example(
+        detail=[{"field": "name", "message": "此项为必填项"}],
+    )
+
     detail: list[FieldError]
 
 
@@ -65,6 +82,11 @@ ERRORS: dict[int, type[Schema]] = {
 
 
 class RoleOut(Schema):
+    model_config = example(
+        role="org_secretary", role_label="党组织书记", body_id=12, body_name="县教育局第1党支部",
+        recursive=True,
+    )
+
     role: str
     role_label: str
     body_id: int
@@ -73,6 +95,13 @@ class RoleOut(Schema):
 
 
 class MeOut(Schema):
+    model_config = example(
+        id=7, username="zhangsan", full_name="张三", person_id=31,
+        roles=[{"role": "org_secretary", "role_label": "党组织书记", "body_id": 12,
+                "body_name": "县教育局第1党支部", "recursive": True}],
+        perms=["org.view", "org.edit", "self.view"],
+    )
+
     id: int
     username: str
     full_name: str
@@ -82,6 +111,11 @@ class MeOut(Schema):
 
 
 class TaskOut(Schema):
+    model_config = example(
+        id=3, module="duty_review", title="提交2026年度述职报告", url="/duty-review/reports/5/",
+        due_at="2026-12-20T18:00:00+08:00", urgency="soon", year=2026,
+    )
+
     id: int
     module: str
     title: str
@@ -92,6 +126,13 @@ class TaskOut(Schema):
 
 
 class ChangeOut(Schema):
+    model_config = example(
+        chain="changes:1", seq=118, at="2026-06-01T10:02:03+08:00", actor_name="张三",
+        action="update", action_label="修改", subject_type="org.person", subject_id="31",
+        subject_label="李四", before={"行政职务": ""}, after={"行政职务": "科长"}, note="",
+        digest="9f1c…",
+    )
+
     chain: str = Field(description="所在留痕链（每县一条；changes 为启用分县链之前的总链）")
     seq: int = Field(description="在该链中的序号")
     at: dt.datetime
@@ -112,16 +153,26 @@ class ChangeOut(Schema):
 
 
 class ChangeFilters(Schema):
-    subject_type: str = Field("", description="对象类型，如 org.person")
-    subject_id: str = Field("", description="对象 id")
-    q: str = Field("", description="按对象名称、操作人查找")
+    subject_type: str = Field("", description="对象类型，如 org.person", examples=["org.person"])
+    subject_id: str = Field("", description="对象 id", examples=["31"])
+    q: str = Field("", description="按对象名称、操作人查找", examples=["李四"])
 
 
 
 # Bodies --------------------------------------------------------------------------------------
 
 
+_BODY = dict(
+    id=12, name="县教育局第1党支部", short_name="", code=None, kind="branch",
+    kind_label="党支部", parent_id=11, parent_name="中共县教育局机关委员会", depth=3,
+    sort_order=0, valid_from="2020-01-01", valid_to=None, end_reason="", merged_into_id=None,
+    is_active=True,
+)
+
+
 class BodyOut(Schema):
+    model_config = example(**_BODY)
+
     id: int
     name: str
     short_name: str
@@ -148,6 +199,10 @@ class BodyOut(Schema):
 
 
 class BodyVersionOut(Schema):
+    model_config = example(
+        name="县教育局第1党支部", parent_id=11, valid_from="2020-01-01", valid_to=None,
+    )
+
     name: str
     parent_id: int | None
     valid_from: dt.date
@@ -155,6 +210,12 @@ class BodyVersionOut(Schema):
 
 
 class BodyDetailOut(BodyOut):
+    model_config = example(
+        **_BODY,
+        versions=[{"name": "县教育局第1党支部", "parent_id": 11, "valid_from": "2020-01-01",
+                   "valid_to": None}],
+    )
+
     versions: list[BodyVersionOut] = Field(..., description="名称与隶属的历史")
 
     @staticmethod
@@ -162,19 +223,17 @@ class BodyDetailOut(BodyOut):
         return list(obj.versions.all())
 
 
-class BodyFilters(Schema):
-    kind: BodyKind | None = Field(None, description="类型")
-    parent: int | None = Field(None, description="上级组织 id（只列其直接下级）")
-    include_ended: bool = Field(False, description="含已撤销的组织")
-    q: str = Field("", description="按名称、简称查找")
-
-
 class TreeIn(Schema):
-    on: dt.date | None = Field(None, description="日期（默认今天）：按当日的名称与隶属")
+    on: dt.date | None = Field(None, description="日期（默认今天）：按当日的名称与隶属",
+                               examples=["2026-06-01"])
 
 
 
 class TreeNodeOut(Schema):
+    model_config = example(
+        body_id=12, name="县教育局第1党支部", kind="branch", parent_id=11, depth=3,
+    )
+
     body_id: int
     name: str = Field(..., description="当日的名称")
     kind: str
@@ -183,6 +242,10 @@ class TreeNodeOut(Schema):
 
 
 class BodyCreateIn(In):
+    model_config = example(
+        name="县教育局第3党支部", kind="branch", parent=11, valid_from="2026-06-01",
+    )
+
     name: str
     kind: BodyKind
     parent: int = Field(..., description="上级组织 id")
@@ -193,21 +256,37 @@ class BodyCreateIn(In):
 
 
 class BodyRenameIn(In):
+    model_config = example(
+        name="县教育体育局第1党支部", on="2026-07-01",
+    )
+
     name: str = Field(..., description="新名称")
     on: dt.date = Field(..., description="自该日起使用新名称")
 
 
 class BodyMoveIn(In):
+    model_config = example(
+        parent=21, on="2026-07-01",
+    )
+
     parent: int = Field(..., description="新上级组织 id")
     on: dt.date = Field(..., description="生效日期")
 
 
 class BodyDissolveIn(In):
+    model_config = example(
+        on="2026-12-31", reason="机构改革撤销",
+    )
+
     on: dt.date = Field(..., description="撤销日期")
     reason: str = Field(..., description="撤销原因")
 
 
 class BodyMergeIn(In):
+    model_config = example(
+        into=13, on="2026-12-31",
+    )
+
     into: int = Field(..., description="并入的组织 id（同类型、在用）")
     on: dt.date = Field(..., description="合并日期")
 
@@ -216,6 +295,12 @@ class BodyMergeIn(In):
 
 
 class PostOut(Schema):
+    model_config = example(
+        id=40, person_id=31, person_name="李四", body_id=12, body_name="县教育局第1党支部",
+        kind="org_secretary", kind_label="党组织书记", portfolio="", start="2024-01-01", end=None,
+        end_reason="",
+    )
+
     id: int
     person_id: int
     person_name: str
@@ -241,26 +326,27 @@ class PostOut(Schema):
         return obj.get_kind_display()
 
 
-class PostFilters(Schema):
-    body: int | None = Field(None, description="组织 id（含下级）")
-    kind: PostKind | None = Field(None, description="职务")
-    on: dt.date | None = Field(None, description="在该日任职的（给出时忽略 current）")
-    current: bool = Field(True, description="只列现任")
-
-
 class HoldersIn(Schema):
-    body: int = Field(..., description="组织 id")
-    kind: PostKind = Field(..., description="职务")
-    on: dt.date | None = Field(None, description="日期（默认今天）")
+    body: int = Field(..., ge=1, le=2**63 - 1, description="组织 id", examples=[12])
+    kind: PostKind = Field(..., description="职务", examples=["org_secretary"])
+    on: dt.date | None = Field(None, description="日期（默认今天）", examples=["2026-06-01"])
 
 
 
 class HolderOut(Schema):
+    model_config = example(
+        id=31, name="李四",
+    )
+
     id: int
     name: str
 
 
 class PostAssignIn(In):
+    model_config = example(
+        person=31, body=12, kind="org_member", start="2026-06-01", portfolio="组织委员",
+    )
+
     person: int = Field(..., description="人员 id")
     body: int = Field(..., description="组织 id")
     kind: PostKind
@@ -270,6 +356,10 @@ class PostAssignIn(In):
 
 
 class PostEndIn(In):
+    model_config = example(
+        end="2026-12-31", reason="换届",
+    )
+
     end: dt.date = Field(..., description="免职日期")
     reason: str = Field("", description="免职原因")
 
@@ -277,7 +367,17 @@ class PostEndIn(In):
 # People --------------------------------------------------------------------------------------
 
 
+_PERSON_ITEM = dict(
+    id=31, name="李四", gender="M", political_status="member",
+    political_status_label="中共党员", job_title="科长", unit_id=10, unit_name="县教育局",
+    branch_id=12, branch_name="县教育局第1党支部", id_number_masked="410100********123X",
+    left_on=None,
+)
+
+
 class PersonListItem(Schema):
+    model_config = example(**_PERSON_ITEM)
+
     id: int
     name: str
     gender: Gender
@@ -304,15 +404,18 @@ class PersonListItem(Schema):
         return obj.branch.name if obj.branch_id and obj.branch else None
 
 
-class PersonFilters(Schema):
-    q: str = Field("", description="按姓名、行政职务、电话查找")
-    body: int | None = Field(None, description="组织 id（所在单位或党组织，含下级）")
-    political_status: PoliticalStatus | None = Field(None, description="政治面貌")
-    include_left: bool = Field(False, description="含已调离人员")
-
-
-
 class PersonOut(PersonListItem):
+    model_config = example(
+        **_PERSON_ITEM,
+        birth_date="1985-03-12", id_number="410100********123X", id_number_is_masked=True,
+        education="bachelor", major="汉语言文学", rank="四级主任科员", party_join_date="2008-07-01",
+        is_reserve_cadre=False, is_party_cadre=True, cadre_type="part_time", phone="13800000000",
+        posts=[{"id": 40, "person_id": 31, "person_name": "李四", "body_id": 12,
+                "body_name": "县教育局第1党支部", "kind": "org_secretary",
+                "kind_label": "党组织书记", "portfolio": "", "start": "2024-01-01", "end": None,
+                "end_reason": ""}],
+    )
+
     birth_date: dt.date | None
     id_number: str = Field(..., description="身份证号；无维护权限时为脱敏值")
     id_number_is_masked: bool
@@ -330,6 +433,12 @@ class PersonOut(PersonListItem):
 
 
 class PersonCreateIn(In):
+    model_config = example(
+        name="王五", gender="F", unit=10, branch=12, political_status="member",
+        birth_date="1990-05-06", id_number="410100199005060777", party_join_date="2015-07-01",
+        job_title="科员",
+    )
+
     name: str
     gender: Gender
     unit: int = Field(..., description="所在单位 id")
@@ -351,6 +460,10 @@ class PersonCreateIn(In):
 class PersonPatchIn(In):
     """Only the fields sent are changed."""
 
+    model_config = example(
+        job_title="副科长", phone="13800000000",
+    )
+
     name: str | None = None
     gender: Gender | None = None
     unit: int | None = None
@@ -370,5 +483,9 @@ class PersonPatchIn(In):
 
 
 class PersonLeaveIn(In):
+    model_config = example(
+        on="2026-09-30", reason="调出县直机关",
+    )
+
     on: dt.date = Field(..., description="调离日期")
     reason: str = Field("", description="原因")

@@ -2,7 +2,9 @@
 every role against the real stack.
 
 The same checks as tests/test_scope_matrix.py (anonymous refused; allowed roles < 400; others
-403/404 and no trace), plus what API entries need: `data` values naming County.objects() keys
+403/404 and no trace), made twice for each role: logged in, and with an API token of the
+role's user (no session, no CSRF) — a token's request must meet exactly its user's scope.
+Plus what API entries need: `data` values naming County.objects() keys
 stand for their pk (a GET's `data` is its query string), and each role's request is rolled
 back before the next role's, so one role's write does not change what the next one meets.
 """
@@ -14,8 +16,10 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
+from dangjian.accounts.services import token_create
 from dangjian.api.main import api
 from dangjian.trail.models import TrailEntry
 
@@ -45,16 +49,17 @@ def test_every_api_route_has_an_entry():
         assert set(entry["allow"]) <= set(ROLES), entry
 
 
-def _request(client, entry, url, data):
+def _request(client, entry, url, data, headers=None):
     method = entry.get("method", "GET").upper()
     if entry.get("query"):
         url += "?" + entry["query"]
     if method == "GET":
-        return client.get(url, data)
+        return client.get(url, data, headers=headers)
     if entry.get("json"):
-        return client.generic(method, url, json.dumps(data), content_type="application/json")
+        return client.generic(method, url, json.dumps(data), content_type="application/json",
+                              headers=headers)
     return client.generic(method, url, urlencode(data),
-                          content_type="application/x-www-form-urlencoded")
+                          content_type="application/x-www-form-urlencoded", headers=headers)
 
 
 @pytest.mark.req("X.3", "R0.4")
@@ -70,20 +75,27 @@ def test_api_route_scope(entry, county, client):
     data = resolve(entry.get("data", {}))
     anonymous = _request(client, entry, url, data)
     assert anonymous.status_code == 401, "anonymous reached the API"
+    secrets = {role: token_create(actor=county.user(role), name="矩阵")[1] for role in ROLES}
+    machine = Client(enforce_csrf_checks=True)
     wrong = []
     for role in ROLES:
-        sid = transaction.savepoint()
-        traced = TrailEntry.objects.count()
-        client.force_login(county.user(role))
-        response = _request(client, entry, url, data)
-        status = response.status_code
-        if role in entry["allow"]:
-            if status >= 400:
-                wrong.append(f"{role}: {status} {response.content[:300].decode()}")
-        elif status not in (403, 404):
-            wrong.append(f"{role}: {status}, expected 403/404")
-        elif TrailEntry.objects.count() != traced:
-            wrong.append(f"{role}: refused but wrote to the trace")
-        transaction.savepoint_rollback(sid)
-        client.logout()
+        for how in ("session", "token"):
+            sid = transaction.savepoint()
+            traced = TrailEntry.objects.count()
+            if how == "session":
+                client.force_login(county.user(role))
+                response = _request(client, entry, url, data)
+            else:
+                response = _request(machine, entry, url, data,
+                                    {"Authorization": f"Bearer {secrets[role]}"})
+            status = response.status_code
+            if role in entry["allow"]:
+                if status >= 400:
+                    wrong.append(f"{role} ({how}): {status} {response.content[:300].decode()}")
+            elif status not in (403, 404):
+                wrong.append(f"{role} ({how}): {status}, expected 403/404")
+            elif TrailEntry.objects.count() != traced:
+                wrong.append(f"{role} ({how}): refused but wrote to the trace")
+            transaction.savepoint_rollback(sid)
+            client.logout()
     assert not wrong, "\n".join(wrong)

@@ -85,7 +85,7 @@ def test_tree_filters_by_kind_and_name_and_shows_ended(county, login):
     assert response.status_code == 302, response.content.decode()
     names = [b.name for b in client.get(url, {"body": dept.committee.pk}).context["rows"]]
     assert "临时党支部" not in names
-    rows = client.get(url, {"body": dept.committee.pk, "ended": "1"}).context["rows"]
+    rows = client.get(url, {"body": dept.committee.pk, "include_ended": "true"}).context["rows"]
     assert "临时党支部" in [b.name for b in rows]
     assert [b.ended_on for b in rows if b.pk == spare.pk] == [True]
     assert traced("dissolve", spare, admin)
@@ -113,7 +113,8 @@ def test_tree_as_of_a_past_date_shows_that_days_names_and_structure(county, logi
 def test_tree_query_count_does_not_grow_with_the_tree(county, login):
     client = login(county.user(ADMIN))
     url = reverse("org:tree")
-    params = [{"body": county.root.pk}, {"body": county.root.pk, "q": "局", "ended": "1"}]
+    params = [{"body": county.root.pk},
+              {"body": county.root.pk, "q": "局", "include_ended": "true"}]
     client.get(url)  # first request of the session creates the year
 
     def count() -> list[int]:

@@ -67,7 +67,8 @@ def test_person_list_filters_by_body_status_and_name(county, login):
     url = reverse("org:person_list")
     page = client.get(url, {"body": a.committee.pk}).context["page"]
     assert {p.pk for p in page} == {p.pk for p in a.people}
-    page = client.get(url, {"body": a.unit.pk, "status": PoliticalStatus.MASSES}).context["page"]
+    page = client.get(url, {"body": a.unit.pk, "political_status": PoliticalStatus.MASSES}
+                      ).context["page"]
     assert [p.name for p in page] == ["李群众"]
     page = client.get(url, {"q": b.people[2].name}).context["page"]
     assert [p.pk for p in page] == [b.people[2].pk]

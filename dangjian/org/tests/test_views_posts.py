@@ -29,7 +29,7 @@ def test_post_list_current_by_default_and_as_of_a_date(county, login):
     then = {p.pk for p in client.get(url, {"on": "2024-01-31"}).context["page"]}
     assert post.pk in then
     assert post.pk not in {p.pk for p in client.get(url, {"on": "2024-02-01"}).context["page"]}
-    assert post.pk in {p.pk for p in client.get(url, {"all": "1"}).context["page"]}
+    assert post.pk in {p.pk for p in client.get(url, {"current": "false"}).context["page"]}
     html = client.get(url, {"on": "2024-01-31"}).content.decode()
     assert "2024-01-31在任" in html
 

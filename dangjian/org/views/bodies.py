@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from dangjian.evidence.services import evidence_for
 from dangjian.org import selectors
+from dangjian.org.filters import BodyFilter
 from dangjian.org.forms import (
     BodyCreateForm,
     BodyDissolveForm,
@@ -146,10 +147,10 @@ def tree(request: HttpRequest) -> HttpResponse:
         for n in nodes if n.parent_id not in by_id or n.parent_id in expanded
     ]
 
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in BodyKind.values else ""
-    q = request.GET.get("q", "").strip()
-    show_ended = request.GET.get("ended") == "1"
+    # The children table's filters: the bodies export's and the API's (BodyFilter); the tree
+    # matches names as of the date, the export the current ones.
+    filters = BodyFilter.from_query(request.GET)
+    kind, q, show_ended = filters.kind or "", filters.q, filters.include_ended
     rows: list[Body] = []
     if selected is not None:
         rows = _table_rows(user, nodes, selected, on=on, kind=kind, q=q, show_ended=show_ended)
@@ -158,6 +159,8 @@ def tree(request: HttpRequest) -> HttpResponse:
         "rows": rows, "kind": kind, "q": q,
         "show_ended": show_ended, "kinds": BodyKind.choices, "searching": bool(q or kind),
         "can_structure": selected is not None and has_perm(user, Perm.ORG_STRUCTURE),
+        "export_query": filters.model_copy(update={
+            "body": selected.body_id if selected else None, "parent": None}).to_query(),
     })
 
 

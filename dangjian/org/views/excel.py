@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -21,8 +20,8 @@ from dangjian.org.excel import (
     xlsx_response,
 )
 from dangjian.org.excel.columns import MAX_BYTES, MAX_ROWS
-from dangjian.org.models import BodyKind, PoliticalStatus, PostKind
-from dangjian.org.scope import Perm, bodies, has_perm, require_perm
+from dangjian.org.filters import BodyFilter, PersonFilter, PostFilter, body_in_scope
+from dangjian.org.scope import Perm, has_perm, require_perm
 
 _TRUE = {"1", "on", "true", "yes"}
 
@@ -51,28 +50,21 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _filters(request: HttpRequest, spec: SheetSpec) -> ExportFilter:
-    """The list pages' own filters: q, body, status (people), kind (bodies, posts), on (posts),
-    and ended / left / all=1 to include ended bodies, people who left, past posts."""
+    """The list page's own filters, as its page reads them: one ListFilter per list, the
+    page's and the API's definition. A body outside the user's scope is a 404."""
     get = request.GET
-    body = None
-    body_id = get.get("body", "").strip()
-    if body_id:
-        if not body_id.isdigit():
-            raise Http404("组织不存在")
-        body = get_object_or_404(bodies(request.user, Perm.ORG_VIEW), pk=int(body_id))
-    kinds = {"bodies": BodyKind.values, "posts": PostKind.values}.get(spec.kind, [])
-    kind = get.get("kind", "").strip()
-    status = get.get("status", "").strip()
-    try:
-        on = dt.date.fromisoformat(get.get("on", "").strip()) if spec.kind == "posts" else None
-    except ValueError:
-        on = None
-    return ExportFilter(
-        q=get.get("q", "").strip(), body=body,
-        status=status if status in PoliticalStatus.values else "",
-        kind=kind if kind in kinds else "",
-        include_ended=any(get.get(k) == "1" for k in ("ended", "left", "all")), on=on,
-    )
+    if spec.kind == "people":
+        people = PersonFilter.from_query(get)
+        return ExportFilter(q=people.q, body=body_in_scope(request.user, people.body),
+                            status=people.political_status or "",
+                            include_ended=people.include_left)
+    if spec.kind == "posts":
+        posts = PostFilter.from_query(get)
+        return ExportFilter(body=body_in_scope(request.user, posts.body), kind=posts.kind or "",
+                            include_ended=not posts.current, on=posts.on)
+    found = BodyFilter.from_query(get)
+    return ExportFilter(q=found.q, body=body_in_scope(request.user, found.body),
+                        kind=found.kind or "", include_ended=found.include_ended)
 
 
 @require_safe

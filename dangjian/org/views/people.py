@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from dangjian.evidence.services import evidence_for
 from dangjian.org import selectors
+from dangjian.org.filters import PersonFilter, body_in_scope
 from dangjian.org.forms import PersonForm, PersonLeaveForm, add_service_error, person_initial
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
 from dangjian.org.scope import (
@@ -48,23 +49,21 @@ def _editable_person(request: HttpRequest, pk: int) -> Person:
 def person_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.ORG_VIEW)
-    q = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    status = status if status in PoliticalStatus.values else ""
-    include_left = request.GET.get("left") == "1"
-    raw = request.GET.get("body", "")
+    filters = PersonFilter.from_query(request.GET)  # the same filters as its export and the API
+    for label in filters.ignored:
+        messages.warning(request, f"筛选条件“{label}”的值无效，已忽略")
     visible = bodies(user, Perm.ORG_VIEW)
-    body = visible.filter(pk=raw).first() if raw.isdigit() else None
-    if raw and body is None:
+    try:
+        body = body_in_scope(user, filters.body)
+    except Http404:
         messages.warning(request, "所选组织不存在或不在您的查看范围内，已显示全部人员")
-    qs = selectors.person_list(user=user, query=q, body=body, political_status=status,
-                               include_left=include_left)
+        filters.body, body = None, None
+    qs = filters.queryset(user, body)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "org/person_list.html", {
-        "page": page, "q": q, "status": status, "statuses": PoliticalStatus.choices,
+        "page": page, "filters": filters, "statuses": PoliticalStatus.choices,
         "body": body, "body_choices": body_options(visible.filter(valid_to__isnull=True)),
-        "include_left": include_left, "can_create": has_perm(user, Perm.ORG_EDIT),
-        "query": request.GET.urlencode(),
+        "can_create": has_perm(user, Perm.ORG_EDIT), "query": filters.to_query(),
     })
 
 

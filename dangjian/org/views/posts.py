@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from dangjian.org import selectors
+from dangjian.org.filters import PostFilter, body_in_scope
 from dangjian.org.forms import PostAssignForm, PostEndForm, add_service_error
 from dangjian.org.models import Post, PostKind
 from dangjian.org.scope import Perm, bodies, has_perm, require_body, require_perm, scope_filter
 from dangjian.org.services import post_assign, post_end
 from dangjian.org.services.posts import POST_BODY_KINDS
-from dangjian.org.views.bodies import body_options, covers, form_page, parse_day
+from dangjian.org.views.bodies import body_options, covers, form_page
 from dangjian.org.views.picker import people_in_reach, use_picker
 
 POST_HOLDING_KINDS = sorted(set().union(*POST_BODY_KINDS.values()))
@@ -24,25 +24,26 @@ POST_HOLDING_KINDS = sorted(set().union(*POST_BODY_KINDS.values()))
 def post_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.ORG_VIEW)
-    on = parse_day(request.GET.get("on"))
-    if request.GET.get("on") and on is None:
+    filters = PostFilter.from_query(request.GET)  # the same filters as its export and the API
+    if "on" in request.GET and request.GET["on"] and filters.on is None:
         messages.warning(request, "日期格式应为“年-月-日”，已显示现任职务")
-    show_all = request.GET.get("all") == "1" and on is None
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in PostKind.values else ""
-    raw = request.GET.get("body", "")
     visible = bodies(user, Perm.ORG_VIEW)
-    body = visible.filter(pk=raw).first() if raw.isdigit() else None
-    qs = selectors.post_list(user=user, body=body, kind=kind, current_only=not show_all, on=on)
+    try:
+        body = body_in_scope(user, filters.body)
+    except Http404:
+        messages.warning(request, "所选组织不存在或不在您的查看范围内，已显示全部组织")
+        filters.body, body = None, None
+    qs = filters.queryset(user, body)
     page = Paginator(qs.order_by("body__path", "kind", "-start", "pk"), 50).get_page(
         request.GET.get("page"))
     for post in page:
         post.can_end = post.end is None and covers(user, Perm.ORG_EDIT, post.body)  # type: ignore[attr-defined]
     return render(request, "org/post_list.html", {
-        "page": page, "on": on, "show_all": show_all, "kind": kind, "kinds": PostKind.choices,
+        "page": page, "filters": filters, "on": filters.on,
+        "show_all": not filters.current and filters.on is None, "kinds": PostKind.choices,
         "body": body, "body_choices": body_options(visible.filter(valid_to__isnull=True)
                                                    .filter(kind__in=POST_HOLDING_KINDS)),
-        "can_assign": has_perm(user, Perm.ORG_EDIT),
+        "can_assign": has_perm(user, Perm.ORG_EDIT), "query": filters.to_query(),
     })
 
 
