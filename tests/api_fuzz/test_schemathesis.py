@@ -1,5 +1,6 @@
 """The API under schemathesis (X.3): the live OpenAPI schema of a real `dangjian serve`, fuzzed
-over HTTP as four users — 工委 admin, a 党组书记, a branch secretary, an ordinary member.
+over HTTP as four users — 工委 admin, a 党组书记, a branch secretary, an ordinary member —
+two by API token and two by session.
 
 Every operation the schema lists is tested (a module's new router is picked up as it is added),
 reads and writes alike: the database is the test's own and thrown away, and a fuzzed write must
@@ -34,6 +35,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.db import connection
 
+from dangjian.accounts.models import User
+from dangjian.accounts.services import token_create
 from dangjian.core.tests.servers import UNSET, children, first_line, free_port, reap, start
 from dangjian.cycles.models import Year
 from dangjian.org.models import Body, Person, Post, Role
@@ -69,6 +72,7 @@ CHECKS = [
 # scope (403/404 for a well-formed request) and the parser's "an empty query value is not
 # given" count as failures; the stateful checks (use_after_free, ensure_resource_availability),
 # which need the stateful phase's links.
+REQUEST_LINE = re.compile(r"^[A-Z][A-Za-z ]+: /")  # Django's log line for a 4xx or 5xx
 MAX_EXAMPLES = 5  # per operation in the fuzzing phase (positive and negative)
 #: The coverage phase sends each operation one method it does not declare (for
 #: unsupported_method), not all seven.
@@ -86,8 +90,29 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@dataclass
+class Server:
+    port: int
+    stderr: Path
+
+    def tracebacks(self) -> str:
+        """What the server logged for its 500s: each "Internal Server Error: <path>" entry with
+        its traceback (an entry ends at the next request line Django logs, "<Reason>: /path")."""
+        blocks: list[list[str]] = []
+        inside = False
+        for line in self.stderr.read_text(errors="replace").splitlines():
+            if line.startswith("Internal Server Error: "):
+                blocks.append([])
+                inside = True
+            elif REQUEST_LINE.match(line):
+                inside = False
+            if inside:
+                blocks[-1].append(line)
+        return "\n".join("\n".join(b) for b in blocks)[-8000:] or "(none)"
+
+
 @pytest.fixture
-def server(transactional_db: None, tmp_path: Path) -> Iterator[int]:
+def server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
     """`dangjian serve` on the test database (whose rows the test commits), with keys of its own
     and the fast test hasher the test's users carry."""
     home = tmp_path / "home"
@@ -104,7 +129,7 @@ def server(transactional_db: None, tmp_path: Path) -> Iterator[int]:
     try:
         assert "已启动" in first_line(proc), (home / "stderr").read_text()
         seen.extend(children(proc.pid))
-        yield port
+        yield Server(port, home / "stderr")
     finally:  # stopped before the test database is flushed
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -112,8 +137,8 @@ def server(transactional_db: None, tmp_path: Path) -> Iterator[int]:
         reap(proc, seen)
 
 
-# Auth: a role's credentials are the HTTP headers its every request carries; `credentials` is
-# the one place that knows how they are obtained.
+# Auth: a role's credentials are the HTTP headers its every request carries. Two roles call by
+# API token, two by session, so both of the API's ways in are fuzzed (ignored_auth strips either).
 
 
 def _ask(port: int, path: str, cookies: dict[str, str],
@@ -136,17 +161,27 @@ def _ask(port: int, path: str, cookies: dict[str, str],
         conn.close()
 
 
-def credentials(port: int, username: str) -> dict[str, str]:
+def session_login(port: int, user: User) -> dict[str, str]:
     """Logged in through the login page: the session cookie, and the CSRF header writes need."""
     cookies: dict[str, str] = {}
     assert _ask(port, "/accounts/login/", cookies) == 200
     status = _ask(port, "/accounts/login/", cookies,
-                  {"username": username, "password": PASSWORD})
-    assert status == 302 and "sessionid" in cookies, f"{username} could not log in"
+                  {"username": user.username, "password": PASSWORD})
+    assert status == 302 and "sessionid" in cookies, f"{user.username} could not log in"
     return {
         "Cookie": f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}",
         "X-CSRFToken": cookies["csrftoken"],
     }
+
+
+def api_token(port: int, user: User) -> dict[str, str]:
+    """A token of the user's own, as the 「API 令牌」 page creates it."""
+    _, secret = token_create(actor=user, name="接口测试")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+AUTH = {"普通党员": api_token, "支部书记": session_login, "党组书记": api_token,
+        "工委管理员": session_login}
 
 
 def id_pools(records: dict[str, Any]) -> dict[str, list[int]]:
@@ -224,7 +259,7 @@ def fuzz(port: int, role: str, headers: dict[str, str], ids: Path, out: Path,
 
 
 def test_api_holds_under_schemathesis_for_four_roles(
-        server: int, tmp_path: Path, artifacts: Path, fuzz_report: list[str]) -> None:
+        server: Server, tmp_path: Path, artifacts: Path, fuzz_report: list[str]) -> None:
     county = build_county()
     records = county.objects()  # each module's named records: plans, boxes, lists, ...
     build_small_county("邻县")  # another county's records, out of everyone's scope
@@ -233,13 +268,14 @@ def test_api_holds_under_schemathesis_for_four_roles(
     out = artifacts / "api-fuzz"
     runs = []
     for label, role in ROLES.items():
-        run = fuzz(server, label, credentials(server, county.user(role).username), ids,
-                   out / label, tmp_path / label)
+        headers = AUTH[label](server.port, county.user(role))
+        run = fuzz(server.port, label, headers, ids, out / label, tmp_path / label)
         runs.append(run)
         fuzz_report.append(run.line())
     (out / "summary.txt").write_text("\n".join(r.line() for r in runs) + "\n")
 
     bad = [r for r in runs if r.exit_code or r.failures or r.errors]
     assert not bad, "\n\n".join(
-        f"##### as {r.line()}\n{r.problems()}" for r in bad)
+        [f"##### as {r.line()}\n{r.problems()}" for r in bad]
+        + [f"##### the server's tracebacks\n{server.tracebacks()}"])
     assert all(r.operations >= 20 for r in runs)  # the whole schema, not a part of it

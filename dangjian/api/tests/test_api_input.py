@@ -51,3 +51,28 @@ def test_a_path_no_operation_matches_is_the_api_json_404(county, path):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "记录不存在或不在您的权限范围内"}
+
+
+@pytest.mark.req("X.3", "R0.2")
+def test_a_null_for_a_field_that_cannot_be_empty_is_a_422_and_changes_nothing(county):
+    person = county.depts[0].people[0]
+    before = (person.rank, TrailEntry.objects.count())
+    response = _admin(county).patch(f"/api/people/{person.pk}", {"rank": None, "name": None},
+                                    content_type="application/json",
+                                    headers={"X-CSRFToken": CSRF})
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["detail"]} == {"rank", "name"}
+    person.refresh_from_db()
+    assert (person.rank, TrailEntry.objects.count()) == before
+
+
+@pytest.mark.req("X.3")
+def test_a_token_write_to_a_path_no_operation_matches_is_the_json_404(county):
+    from dangjian.accounts.services import token_create
+
+    _, secret = token_create(actor=county.user(Role.WORK_COMMITTEE_ADMIN), name="测试")
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/bodies/abc/dissolve", {}, content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "记录不存在或不在您的权限范围内"}
