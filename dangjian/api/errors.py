@@ -57,6 +57,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         return "请求体应为 JSON 对象"
     if kind == "extra_forbidden":
         return "不支持此字段"
+    if kind == "nul_character":
+        return "不能包含空字符（\\x00）"
     return "输入有误"
 
 

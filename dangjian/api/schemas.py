@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
+from dangjian.api.parser import has_nul
 from dangjian.org.models import (
     Body,
     BodyKind,
@@ -30,9 +32,17 @@ def example(**values: Any) -> ConfigDict:
 
 
 class In(Schema):
-    """Input: unknown fields are refused rather than silently ignored."""
+    """Input: unknown fields are refused rather than silently ignored, and so is a NUL
+    character in any value (the database cannot store one)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise PydanticCustomError("nul_character", "NUL character")
+        return value
 
 
 # Errors --------------------------------------------------------------------------------------
@@ -447,29 +457,39 @@ class PersonCreateIn(In):
     phone: str = ""
 
 
+#: "not sent" for a field that may not be null: the default of a PATCH schema's field, never
+#: read (the view takes model_dump(exclude_unset=True)).
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+_UNSET: Any = Field(None, json_schema_extra=_no_default)
+
+
 class PersonPatchIn(In):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed. Null only where the record may be empty (branch,
+    birth_date, party_join_date): a null name or rank is a 422, not a database error."""
 
     model_config = example(
         job_title="副科长", phone="13800000000",
     )
 
-    name: str | None = None
-    gender: Gender | None = None
-    unit: int | None = None
+    name: str = _UNSET
+    gender: Gender = _UNSET
+    unit: int = _UNSET
     branch: int | None = None
-    political_status: PoliticalStatus | None = None
+    political_status: PoliticalStatus = _UNSET
     birth_date: dt.date | None = None
-    id_number: str | None = None
-    education: Education | Literal[""] | None = None
-    major: str | None = None
-    job_title: str | None = None
-    rank: str | None = None
+    id_number: str = _UNSET
+    education: Education | Literal[""] = _UNSET
+    major: str = _UNSET
+    job_title: str = _UNSET
+    rank: str = _UNSET
     party_join_date: dt.date | None = None
-    is_reserve_cadre: bool | None = None
-    is_party_cadre: bool | None = None
-    cadre_type: CadreType | None = None
-    phone: str | None = None
+    is_reserve_cadre: bool = _UNSET
+    is_party_cadre: bool = _UNSET
+    cadre_type: CadreType = _UNSET
+    phone: str = _UNSET
 
 
 class PersonLeaveIn(In):
