@@ -10,10 +10,11 @@ from dangjian.assessment.selectors import DeptRow
 from dangjian.core.filters import ListFilter
 
 MAX_ID = 2_147_483_647  # the largest id any database here stores
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL stores no NUL character: refused as input
 
 
 class AssessmentFilter(ListFilter):
-    q: str = Field("", max_length=100, description="按单位名称查找",
+    q: str = Field("", max_length=100, pattern=NO_NUL, description="按单位名称查找",
                    examples=["教育"])
     team: int | None = Field(None, ge=1, le=MAX_ID, description="考核组 id")
 
@@ -32,7 +33,8 @@ class AssessmentFilter(ListFilter):
 
 class ObservationFilter(ListFilter):
     unit: int | None = Field(None, ge=1, le=MAX_ID, description="单位 id")
-    q: str = Field("", max_length=100, description="按情况内容查找", examples=["报送"])
+    q: str = Field("", max_length=100, pattern=NO_NUL, description="按情况内容查找",
+                   examples=["报送"])
 
     def apply(self, qs: QuerySet[Observation]) -> QuerySet[Observation]:
         if self.unit is not None:

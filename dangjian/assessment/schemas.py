@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from dangjian.api.schemas import In
-from dangjian.assessment.filters import MAX_ID
+from dangjian.assessment.filters import MAX_ID, NO_NUL
 from dangjian.assessment.models import SubjectKind
 from dangjian.core.grades import Grade
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Points = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
-Text = Annotated[str, Field(max_length=20000)]
+Text = Annotated[str, Field(max_length=20000, pattern=NO_NUL)]
 Method = Literal["听取汇报", "民主测评", "个别谈话", "实地察看", "平时掌握"]
 
 
@@ -87,8 +87,8 @@ class ThresholdsIn(In):
 
 
 class IndicatorIn(In):
-    code: str = Field(..., max_length=20, examples=["5"])
-    title: str = Field(..., max_length=300, examples=["带头抓党风廉政建设"])
+    code: str = Field(..., pattern=NO_NUL, max_length=20, examples=["5"])
+    title: str = Field(..., pattern=NO_NUL, max_length=300, examples=["带头抓党风廉政建设"])
     max_points: Points = Field(..., description="分值", examples=[10])
     guidance: Text = Field("", description="评分说明")
     evidence_methods: list[Method] = Field(default_factory=list, description="考核方式",
@@ -146,7 +146,7 @@ class TeamOut(Schema):
 
 
 class TeamCreateIn(In):
-    name: str = Field(..., max_length=100, examples=["第一考核组"])
+    name: str = Field(..., pattern=NO_NUL, max_length=100, examples=["第一考核组"])
     leader: Id | None = Field(None, description="组长的用户 id（自动计入成员）")
     members: list[Id] = Field(default_factory=list, max_length=100,
                               description="成员的用户 id（工委工作人员）")
@@ -229,7 +229,7 @@ class HearingOut(Schema):
 class HearingIn(In):
     date: dt.date | None = Field(None, description="汇报日期（缺省为今天）",
                                  examples=["2026-06-01"])
-    reporter: str = Field(..., max_length=100, examples=["党组书记"])
+    reporter: str = Field(..., pattern=NO_NUL, max_length=100, examples=["党组书记"])
     summary: Text = Field(..., examples=["全年党建工作汇报"])
 
 
@@ -245,7 +245,7 @@ class InterviewOut(Schema):
 class InterviewIn(In):
     date: dt.date | None = Field(None, description="谈话日期（缺省为今天）",
                                  examples=["2026-06-01"])
-    interviewee: str = Field(..., max_length=100, examples=["机关党委书记"])
+    interviewee: str = Field(..., pattern=NO_NUL, max_length=100, examples=["机关党委书记"])
     notes: Text = Field(..., examples=["对班子成员的意见"])
 
 
@@ -414,7 +414,8 @@ class FeedbackIn(In):
     body: Text = Field(..., examples=["现将考核情况反馈如下。"])
     problems: Text = Field("", description="存在问题（每行一条）",
                            examples=["理论学习不够深入\n党务干部配备不足"])
-    number: str = Field("", max_length=60, description="文号", examples=["示直工〔2026〕1号"])
+    number: str = Field("", pattern=NO_NUL, max_length=60, description="文号",
+                        examples=["示直工〔2026〕1号"])
 
 
 class GradeCountOut(Schema):
@@ -440,8 +441,9 @@ class ReportOut(Schema):
 class ReportIn(In):
     """Only the fields sent are changed."""
 
-    number: str | None = Field(None, max_length=60, examples=["示直工〔2026〕9号"])
-    title: str | None = Field(None, max_length=200)
+    number: str | None = Field(None, pattern=NO_NUL, max_length=60,
+                               examples=["示直工〔2026〕9号"])
+    title: str | None = Field(None, pattern=NO_NUL, max_length=200)
     overview: Text | None = None
     highlights: Text | None = None
     problems: Text | None = None
