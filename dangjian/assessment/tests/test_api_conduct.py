@@ -227,3 +227,41 @@ def test_teams_and_observations(county, client, year):
     assert call(client, "post", "assessment_observations",
                 {"unit": unit.pk, "content": "x"}).status_code == 403
     assert Observation.objects.count() == before and Team.objects.count() == 3
+
+
+@pytest.mark.req("R1.3")
+def test_lists_take_the_same_queries_for_more_departments(county, client, year):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.assessment.services import assessment_ensure, team_create
+    from dangjian.org.models import PostKind
+    from dangjian.org.services import post_assign
+    from dangjian.testing import START, _dept
+
+    lists = ("assessment_list", "assessment_results", "assessment_teams",
+             "assessment_observations")
+
+    def queries() -> dict[str, int]:
+        out = {}
+        for name in lists:
+            with CaptureQueriesContext(connection) as ctx:
+                assert call(client, "get", name).status_code == 200
+            out[name] = len(ctx)
+        return out
+
+    admin = county.user("wc_admin")
+    client.force_login(admin)
+    before = queries()
+    for name in ("县民政局", "县交通局"):
+        dept = _dept(county.root, name)
+        for person, kind in ((dept.people[0], PostKind.LEADING_GROUP_SECRETARY),
+                             (dept.people[1], PostKind.LEADING_GROUP_MEMBER)):
+            post_assign(actor=None, person=person, body=dept.leading_group, kind=kind,
+                        start=START, check_scope=False)
+        scheme = year["assess_scheme"]
+        assessment_ensure(actor=admin, scheme=scheme, unit=dept.unit)
+        team_create(actor=admin, scheme=scheme, name=f"{name}考核组", leader=admin,
+                    members=[admin], units=[dept.unit])
+    assert call(client, "get", "assessment_list").json()["total"] == 4
+    assert queries() == before
