@@ -76,8 +76,10 @@ class SchemeCreateIn(In):
 
 
 class WeightIn(In):
-    county_weight: Decimal = Field(..., description="权重（%），大于 0、不超过 100",
-                                   examples=[10])
+    # Bounds wide of the service's own check (0 < weight <= 100, with its message), so that
+    # absurd numbers are refused here rather than overflow the decimal context.
+    county_weight: Decimal = Field(..., ge=-1000, le=1000,
+                                   description="权重（%），大于 0、不超过 100", examples=[10])
 
 
 class ThresholdsIn(In):

@@ -125,9 +125,12 @@ def test_bad_ids_and_values_are_4xx(county, client):
     assert r.status_code == 404 and r.json()["detail"] == "记录不存在或不在您的权限范围内"
     assert call(client, "get", "assessment_scheme", {"year_id": 2**40}).status_code == 422
     assert call(client, "get", "assessment_scheme", {"year_id": 999999}).status_code == 404
-    junk = call(client, "put", "assessment_scheme_weight", {"county_weight": "一百"},
-                pk=scheme.pk)
-    assert "county_weight" in fields(junk)
+    for value in ("一百", "1e400", 10**30, "NaN", None):
+        junk = call(client, "put", "assessment_scheme_weight", {"county_weight": value},
+                    pk=scheme.pk)
+        assert "county_weight" in fields(junk), value
+    scheme.refresh_from_db()
+    assert scheme.county_weight == 10
     extra = call(client, "post", "assessment_indicator_add",
                  {"code": "1", "title": "x", "max_points": "1e30", "colour": "红"},
                  pk=scheme.set_member_id)
