@@ -15,6 +15,7 @@ from ninja.renderers import JSONRenderer
 from dangjian.api import bodies, changes, errors, me, people, posts
 from dangjian.api.auth import default_auth
 from dangjian.api.parser import JsonOrFormParser
+from dangjian.assessment import api as assessment_api
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -48,3 +49,4 @@ api.add_router("/bodies", bodies.router)
 api.add_router("/people", people.router)
 api.add_router("/posts", posts.router)
 api.add_router("/changes", changes.router)
+api.add_router("/assessment", assessment_api.router)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.accounts.services import role_grant, user_create
 from dangjian.assessment.models import Assessment, Leader, Scheme, SubjectKind
+from dangjian.assessment.selectors import report_summary, results
 from dangjian.assessment.services import (
     feedback_save,
     feedback_transition,
@@ -22,6 +23,8 @@ from dangjian.assessment.services import (
     interview_add,
     judgement_save,
     observation_add,
+    report_ensure,
+    report_save,
     scheme_create,
     scheme_publish,
     scores_save,
@@ -67,7 +70,7 @@ def score_all(actor: Any, assessment: Assessment, share: float) -> None:
                     entries=entries)
 
 
-def assessed_year(county: Any) -> dict[str, Any]:
+def assessed_year(county: Any, *, send_other: bool = True) -> dict[str, Any]:
     admin, staff = county.user("wc_admin"), staff_user(county, "t_wc_staff")
     other_staff = staff_user(county, "t_wc_staff2")
     scheme = published_scheme(county)
@@ -100,12 +103,30 @@ def assessed_year(county: Any) -> dict[str, Any]:
                                  body="现将考核情况反馈如下。",
                                  problems="理论学习不够深入\n党务干部配备不足",
                                  number="示直工〔2026〕1号")
-        out[f"feedback_{suffix}"] = feedback_transition(actor=admin, feedback=feedback,
-                                                        to="sent")
+        if suffix == "own" or send_other:
+            feedback = feedback_transition(actor=admin, feedback=feedback, to="sent")
+        out[f"feedback_{suffix}"] = feedback
     out["assess_indicator"] = leaves(scheme.set_leading_group)[0]
     out["assess_set"] = scheme.set_leading_group
     return out
 
 
 def matrix_objects(county: Any) -> dict[str, Any]:
-    return assessed_year(county)
+    """The assessed year, with what the API's writes need to succeed for the roles allowed
+    (a page answers a refused step with a message, the API with a 422): the other
+    department's letter still a draft (to be saved and sent), the report numbered (to be
+    issued), next year's system a draft (to be edited and published) and the year after
+    without one (to be created)."""
+    out = assessed_year(county, send_other=False)
+    admin = county.user("wc_admin")
+    scheme = out["assess_scheme"]
+    rows = results(user=admin, scheme=scheme)
+    report = report_ensure(actor=admin, scheme=scheme, summary=report_summary(rows))
+    report_save(actor=admin, report=report, fields={"number": "示直工〔2026〕9号"})
+    draft = scheme_create(actor=admin, year=year_ensure(year=scheme.year.year + 1))
+    out["assess_scheme_draft"] = draft
+    out["assess_set_draft"] = draft.set_leading_group
+    out["assess_indicator_draft"] = leaves(draft.set_leading_group)[0]
+    out["assess_year_new"] = year_ensure(year=scheme.year.year + 2)
+    out["assess_staff"] = staff_user(county, "t_wc_staff")
+    return out

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dangjian.accounts.models import User
 from dangjian.assessment import access, selectors, services
+from dangjian.assessment.filters import AssessmentFilter, ObservationFilter
 from dangjian.assessment.models import (
     Hearing,
     Interview,
@@ -40,8 +41,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     rows = selectors.results(user=request.user, scheme=scheme) if scheme else []
     if not rows and not has_perm(request.user, Perm.ASSESS_VIEW):
         require_perm(request.user, Perm.ASSESS_VIEW)
+    filters = AssessmentFilter.from_query(request.GET)
+    rows = filters.rows(rows)
     return render(request, "assessment/home.html", {
-        "year": selected_year(request), "scheme": scheme, "rows": rows,
+        "year": selected_year(request), "scheme": scheme, "rows": rows, "filters": filters,
         "distribution": selectors.distribution(rows),
         "has_feedback": any(r.feedback for r in rows),
         "can_manage": has_perm(request.user, Perm.ASSESS_MANAGE)})
@@ -111,10 +114,12 @@ def observations(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "已记录")
         return redirect("assessment:observations")
-    rows = scope_filter(request.user, Perm.ASSESS_MANAGE, Observation.objects.filter(
-        year=year)).select_related("unit", "recorded_by").order_by("-observed_on", "-id")[:200]
+    filters = ObservationFilter.from_query(request.GET)
+    rows = filters.apply(scope_filter(request.user, Perm.ASSESS_MANAGE, Observation.objects
+                                      .filter(year=year))).select_related(
+        "unit", "recorded_by").order_by("-observed_on", "-id")[:200]
     return render(request, "assessment/observations.html",
-                  {"year": year, "rows": rows, "units": units})
+                  {"year": year, "rows": rows, "units": units, "filters": filters})
 
 
 def dept(request: AuthedRequest, pk: int) -> HttpResponse:

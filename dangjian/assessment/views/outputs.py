@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangjian.assessment import access, documents, selectors, services
+from dangjian.assessment.filters import AssessmentFilter
 from dangjian.assessment.jobs import FEEDBACK_ZIP
 from dangjian.assessment.models import (
     Assessment,
@@ -184,6 +185,7 @@ def results_xlsx_view(request: AuthedRequest) -> HttpResponse:
     scheme = current_scheme(request)
     if scheme is None:
         raise Http404
-    rows = selectors.results(user=request.user, scheme=scheme)
+    rows = AssessmentFilter.from_query(request.GET).rows(
+        selectors.results(user=request.user, scheme=scheme))
     data = documents.results_xlsx(rows, scheme.county_weight, scheme.year.year)
     return download(data, f"{scheme.year.year}年度党建考核结果（年度综合考核）.xlsx", XLSX_TYPE)
