@@ -14,6 +14,8 @@ from ninja.renderers import JSONRenderer
 from dangjian.api import bodies, changes, errors, me, people, posts
 from dangjian.api.auth import session
 from dangjian.api.parser import JsonOrFormParser
+from dangjian.ballots import api as ballots_api
+from dangjian.rectification import api as rectification_api
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -45,3 +47,5 @@ api.add_router("/bodies", bodies.router)
 api.add_router("/people", people.router)
 api.add_router("/posts", posts.router)
 api.add_router("/changes", changes.router)
+api.add_router("/ballots", ballots_api.router)
+api.add_router("/rectification", rectification_api.router)
