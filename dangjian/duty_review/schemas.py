@@ -5,7 +5,7 @@ and response schemas. Input field names are the services' own, so a service's fi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -34,6 +34,8 @@ from dangjian.duty_review.points import Tier
 from dangjian.duty_review.workflow import ACTION_LABELS
 
 RuleKind = Literal["threshold", "plurality", "score"]
+# An id the database can compare (a list of them goes into one IN clause).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # The rules a plan may take, by the key the page's form and the API send.
 RULE_CHOICES: dict[str, dict[str, Any]] = {
     "threshold": dict(rules.DEFAULT_RULE),
@@ -44,6 +46,10 @@ RULE_CHOICES: dict[str, dict[str, Any]] = {
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
     return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
+
+
+def _out_example(example: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [example]})
 
 
 # Filters -------------------------------------------------------------------------------------
@@ -65,6 +71,14 @@ class YearQuery(ListFilter):
 
 
 class PlanOut(Schema):
+    model_config = _out_example({
+        "id": 1, "year_id": 3, "year": 2026, "title": "2026年度机关党组织和党员述职评议工作方案",
+        "owner_body_id": 2, "owner_body_name": "中共示范县直属机关工作委员会",
+        "status": "published", "status_label": "已印发", "report_deadline": "2026-11-30",
+        "meetings_from": "2026-12-10", "meetings_to": "2026-12-25",
+        "rule": {"kind": "threshold", "good": 0.6}, "rule_kind": "threshold",
+        "rule_text": "“好”票占比≥60%为好", "notes": "",
+        "published_at": "2026-10-08T09:30:00+08:00"})
     id: int
     year_id: int
     year: int = Field(..., description="年度（公历年）")
@@ -126,6 +140,7 @@ class LateReportOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
+    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
     summary: list[TierSummaryOut] = Field(..., description="各层级报告进度（您范围内的）")
     late: list[LateReportOut] = Field(..., description="逾期未报送的报告（至多200条）")
     meetings: list[MeetingOut] = Field(..., description="评议会安排")
@@ -174,6 +189,13 @@ def _report_of(a: Assignment) -> DutyReport | None:
 
 
 class AssignmentOut(Schema):
+    model_config = _out_example({
+        "id": 31, "plan_id": 1, "tier": "member", "tier_label": "机关党员向所属党支部述职",
+        "reporter_id": 12, "reporter_name": "张三", "reporter_body_id": 7,
+        "reporter_body_name": "县教育局第1党支部", "upper_body_id": 7,
+        "upper_body_name": "县教育局第1党支部", "form": "meeting", "form_label": "会议述职",
+        "deadline": "2026-11-30", "active": True, "report_id": 40, "report_status": "draft",
+        "report_status_label": "撰写中"})
     id: int
     plan_id: int
     tier: Tier
@@ -254,6 +276,9 @@ class AssignmentRemoveIn(In):
 
 
 class EvaluationOut(Schema):
+    model_config = _out_example({"grade": "good", "grade_label": "好",
+                                 "opinion": "履职尽责，成效明显",
+                                 "at": "2026-12-28T16:00:00+08:00"})
     grade: Grade
     grade_label: str
     opinion: str
@@ -275,6 +300,12 @@ class CountyEvaluateIn(In):
 
 
 class ReportOut(Schema):
+    model_config = _out_example({
+        "id": 40, "assignment_id": 31, "year": 2026, "tier": "member",
+        "tier_label": "机关党员向所属党支部述职", "reporter_id": 12, "reporter_name": "张三",
+        "reporter_body_name": "县教育局第1党支部", "upper_body_name": "县教育局第1党支部",
+        "status": "prelim", "status_label": "待基层党组织集体初审", "deadline": "2026-11-30",
+        "late": False, "submitted_at": "2026-11-20T15:02:00+08:00", "approved_at": None})
     id: int
     assignment_id: int
     year: int
@@ -333,6 +364,7 @@ class ReportOut(Schema):
 
 
 class QueueItemOut(ReportOut):
+    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
     stage_label: str = Field(..., description="当前审核环节")
     stage_body_id: int
     stage_body_name: str = Field(..., description="办理本环节的组织")
@@ -383,6 +415,7 @@ class StepOut(Schema):
 
 
 class ReportDetailOut(ReportOut):
+    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
     approval_opinion: str = Field(..., description="工委审定意见")
     sections: list[SectionOut] = Field(..., description="各部分及最新内容")
     carried: list[CarriedOut] = Field(..., description="上年度整改事项（须专题汇报）")
@@ -414,6 +447,14 @@ class OpinionIn(In):
 
 
 class MeetingOut(Schema):
+    model_config = _out_example({
+        "id": 5, "plan_id": 1, "year": 2026, "tier": "member",
+        "tier_label": "机关党员向所属党支部述职", "form": "meeting", "form_label": "会议述职",
+        "title": "2026年度县教育局第1党支部党员述职评议会", "upper_body_id": 7,
+        "upper_body_name": "县教育局第1党支部", "held_on": "2026-12-18", "place": "三楼会议室",
+        "members": "支部委员会全体委员", "raters": "支部全体党员", "box_id": 9,
+        "box_status": "closed", "box_status_label": "已结束", "closed": True, "agenda_count": 3,
+        "rectification_at": None})
     id: int
     plan_id: int
     year: int
@@ -470,6 +511,11 @@ class MeetingOut(Schema):
 
 
 class RemarkOut(Schema):
+    model_config = _out_example({
+        "id": 2, "meeting_id": 5, "assignment_id": 31, "reporter_name": "张三",
+        "kind": "question", "kind_label": "现场询问", "speaker": "县委书记",
+        "text": "如何抓好支部标准化建设？", "answer": "逐项对标，年底前完成",
+        "at": "2026-12-18T10:15:00+08:00"})
     id: int
     meeting_id: int
     assignment_id: int
@@ -510,6 +556,7 @@ class AgendaRowOut(Schema):
 
 
 class MeetingDetailOut(MeetingOut):
+    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
     rule_text: str
     audit: AuditOut | None
     is_chair: bool = Field(..., description="您能否主持（记录点评、生成整改方案）")
@@ -529,7 +576,7 @@ class MeetingCreateIn(In):
     place: str = Field("", max_length=100)
     members: str = Field("", max_length=5000, description="出席的上级党组织成员")
     raters: str = Field("", max_length=5000, description="评议人员")
-    assignments: list[int] | None = Field(
+    assignments: list[Id] | None = Field(
         None, max_length=1000,
         description="只安排这些述职对象（默认该组织、层级和形式的全部待安排者）")
 

@@ -97,6 +97,8 @@ def test_meetings_wait_for_the_published_plan_and_can_pick_reporters(county, pla
             "held_on": f"{plan.year.year}-12-28", "assignments": [leads[0].pk]}
     r = _post(client, f"{API}/plans/{plan.pk}/meetings", {**data, "assignments": [2**40]})
     assert r.status_code == 422 and "assignments" in _errors(r)
+    r = _post(client, f"{API}/plans/{plan.pk}/meetings", {**data, "assignments": [2**70]})
+    assert r.status_code == 422 and "assignments.0" in _errors(r)
     r = _post(client, f"{API}/plans/{plan.pk}/meetings", data)
     assert r.status_code == 201
     assert [x["assignment_id"] for x in r.json()["agenda"]] == [leads[0].pk]

@@ -60,7 +60,9 @@ def plan_create_view(request: AuthedRequest) -> HttpResponse:
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.DUTY_VIEW)
     plan = get_object_or_404(ReviewPlan.objects.select_related("year", "owner_body"), pk=pk)
-    filters = AssignmentFilter.from_query(request.GET)
+    filters = AssignmentFilter.from_query(request.GET)  # the same filters as the API's list
+    for label in filters.ignored:
+        messages.warning(request, f"筛选条件“{label}”的值无效，已忽略")
     tier = filters.tier or ""
     qs = selectors.assignment_list(user=request.user, plan=plan, tier=tier,
                                    query=filters.q.strip())
