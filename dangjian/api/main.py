@@ -15,6 +15,7 @@ from dangjian.api import bodies, changes, errors, me, people, posts
 from dangjian.api.auth import session
 from dangjian.api.parser import JsonOrFormParser
 from dangjian.ballots import api as ballots_api
+from dangjian.duty_review import api as duty_review_api
 from dangjian.rectification import api as rectification_api
 
 
@@ -49,3 +50,4 @@ api.add_router("/posts", posts.router)
 api.add_router("/changes", changes.router)
 api.add_router("/ballots", ballots_api.router)
 api.add_router("/rectification", rectification_api.router)
+api.add_router("/duty-review", duty_review_api.router)

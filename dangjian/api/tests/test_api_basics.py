@@ -62,8 +62,10 @@ def test_openapi_is_public_valid_and_lists_every_path_in_chinese(db,
         "/api/posts": {"get", "post"}, "/api/posts/holders": {"get"},
         "/api/posts/{pk}/end": {"post"},
     }
-    # The modules' own routers add their paths (each module's tests check its own).
-    assert {p: set(ops) for p, ops in paths.items() if p in expected} == expected
+    # The modules' routers (/api/assessment, ...) are checked by their own tests.
+    core = {p: set(ops) for p, ops in paths.items() if p.split("/")[2] in {
+        "me", "workbench", "changes", "bodies", "people", "posts"}}
+    assert core == expected
     for path, ops in paths.items():
         for method, op in ops.items():
             text = op["summary"] + op["description"]
