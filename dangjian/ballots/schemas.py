@@ -75,6 +75,14 @@ class CountOut(Schema):
     }]})
 
 
+_BOX_EXAMPLE: dict[str, Any] = {
+    "id": 12, "title": "2026年度党组织书记述职评议测评", "purpose": "duty_review",
+    "owner_body_id": 3, "owner_body_name": "中共示范县直属机关工作委员会", "status": "open",
+    "status_label": "测评中", "opened_at": "2026-12-20T09:05:00+08:00", "closed_at": None,
+    "created_at": "2026-12-18T10:00:00+08:00",
+}
+
+
 class BoxListItem(Schema):
     id: int
     title: str = Field(..., description="名称")
@@ -95,12 +103,7 @@ class BoxListItem(Schema):
     def resolve_status_label(obj: Box) -> str:
         return BoxStatus(obj.status).label
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": 12, "title": "2026年度党组织书记述职评议测评", "purpose": "duty_review",
-        "owner_body_id": 3, "owner_body_name": "中共示范县直属机关工作委员会", "status": "open",
-        "status_label": "测评中", "opened_at": "2026-12-20T09:05:00+08:00", "closed_at": None,
-        "created_at": "2026-12-18T10:00:00+08:00",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_BOX_EXAMPLE]})
 
 
 class BoxOut(BoxListItem):
@@ -126,6 +129,15 @@ class BoxOut(BoxListItem):
     @staticmethod
     def resolve_count(obj: Box) -> dict[str, Any]:
         return count_of(obj)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **_BOX_EXAMPLE, "ref": "meeting:5", "rule": {"kind": "plurality"},
+        "rule_text": "得票最多的档次为综合评价（票数相同取较低档次）",
+        "candidates": [{"id": 40, "label": "张三", "note": "县教育局第1党支部"}],
+        "vote_url": "/b/12/",
+        "count": {"box_id": 12, "status": "open", "status_label": "测评中", "issued": 30,
+                  "used": 17, "void": 0},
+    }]})
 
 
 class CodesIssueIn(In):

@@ -53,6 +53,16 @@ class PlanFilter(ListFilter):
             "owner_body__path", "id")
 
 
+_PLAN_EXAMPLE: dict[str, Any] = {
+    "id": 7, "year": 2026, "source": "duty_review", "source_ref": "assignment:31",
+    "title": "张三2026年度述职评议整改方案", "owner_body_id": 12,
+    "owner_body_name": "县教育局第1党支部", "owner_person_id": 101,
+    "owner_person_name": "张三", "verifier_body_id": 3,
+    "verifier_body_name": "中共示范县直属机关工作委员会", "carried_from_id": None,
+    "n_items": 1, "n_closed": 0, "n_overdue": 0,
+}
+
+
 class PlanListItem(Schema):
     id: int
     year: int = Field(..., description="年度")
@@ -86,14 +96,7 @@ class PlanListItem(Schema):
     def resolve_verifier_body_name(obj: Plan) -> str:
         return obj.verifier_body.name
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": 7, "year": 2026, "source": "duty_review", "source_ref": "report:31",
-        "title": "县教育局党组书记述职评议整改方案", "owner_body_id": 12,
-        "owner_body_name": "中共县教育局党组", "owner_person_id": 101,
-        "owner_person_name": "张三", "verifier_body_id": 3,
-        "verifier_body_name": "中共示范县直属机关工作委员会", "carried_from_id": None,
-        "n_items": 3, "n_closed": 1, "n_overdue": 0,
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_PLAN_EXAMPLE]})
 
 
 class ProgressOut(Schema):
@@ -110,6 +113,17 @@ class ProgressOut(Schema):
     @staticmethod
     def resolve_status_to(obj: Progress) -> str:
         return obj.status_to
+
+
+_ITEM_EXAMPLE: dict[str, Any] = {
+    "id": 21, "plan_id": 7, "origin": "评议意见", "problem": "理论学习中心组学习不够经常",
+    "measures": "每月开展一次专题学习", "owner_id": 101, "owner_name": "张三",
+    "deadline": "2027-06-30", "status": "in_progress", "status_label": "整改中",
+    "overdue": False, "closed_at": None, "verification": "",
+    "progress": [{"at": "2027-01-15T10:00:00+08:00", "actor_name": "张三",
+                  "status_from": "open", "status_to": "in_progress",
+                  "note": "已制定学习计划"}],
+}
 
 
 class ItemOut(Schema):
@@ -144,21 +158,18 @@ class ItemOut(Schema):
     def resolve_progress(obj: Item) -> list[Any]:
         return list(obj.progress.all())
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": 21, "plan_id": 7, "origin": "评议意见", "problem": "理论学习中心组学习不够经常",
-        "measures": "每月开展一次专题学习", "owner_id": 101, "owner_name": "张三",
-        "deadline": "2027-06-30", "status": "in_progress", "status_label": "整改中",
-        "overdue": False, "closed_at": None, "verification": "",
-        "progress": [{"at": "2027-01-15T10:00:00+08:00", "actor_name": "张三",
-                      "status_from": "open", "status_to": "in_progress",
-                      "note": "已制定学习计划"}],
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_ITEM_EXAMPLE]})
 
 
 class PlanOut(PlanListItem):
     owner_side: bool = Field(..., description="您是整改责任方（可制定措施、报告进展、提请验收）")
     verifier_side: bool = Field(..., description="您是验收单位（可验收销号或退回）")
     items: list[ItemOut]
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **_PLAN_EXAMPLE, "owner_side": True, "verifier_side": False,
+        "items": [_ITEM_EXAMPLE],
+    }]})
 
 
 class ItemAddIn(In):
