@@ -42,8 +42,11 @@ def _box(request: AuthedRequest, pk: int) -> Box:
 
 def box_list(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, Perm.BALLOT_MANAGE)
-    boxes = BoxFilter.from_query(request.GET).queryset(request.user)[:200]
-    return render(request, "ballots/box_list.html", {"boxes": boxes})
+    filters = BoxFilter.from_query(request.GET)
+    return render(request, "ballots/box_list.html", {
+        "boxes": filters.queryset(request.user)[:200], "filters": filters,
+        "statuses": BoxStatus.choices,
+    })
 
 
 def box_detail(request: AuthedRequest, pk: int) -> HttpResponse:

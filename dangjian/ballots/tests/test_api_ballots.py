@@ -196,6 +196,7 @@ def test_bad_list_filters_are_field_errors(county, login, box):
     # The page reads the same filter: a value that does not parse is dropped, not a 500.
     page = chair.get(reverse("ballots:box_list") + "?status=finished&q=支部书记")
     assert page.status_code == 200 and "支部书记述职测评" in page.content.decode()
+    assert "未能识别的筛选条件已忽略：状态" in page.content.decode()
     page = chair.get(reverse("ballots:box_list") + "?status=open")
     assert "支部书记述职测评" not in page.content.decode()
 
