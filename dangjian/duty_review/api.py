@@ -435,7 +435,8 @@ class QueueRow:
 @router.get(
     "/reports/queue", response={200: list[QueueItemOut], **ERRORS},
     url_name="duty_review_review_queue", summary="待我审核的述职报告",
-    description="当前环节由您所在组织审核的报告（集体初审、党组审定、工委审定意见）。",
+    description="当前环节由您所在组织审核的报告（集体初审、党组审定、工委审定意见），"
+                "按截止日期排列，至多500条（与审核页面相同）。",
 )
 @paginate(Paged)
 def review_queue(request: HttpRequest) -> list[QueueRow]:

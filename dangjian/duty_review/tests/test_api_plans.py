@@ -80,9 +80,14 @@ def test_only_the_work_committee_writes_the_plan(county, plan, login, role):
     r = _post(client, f"{API}/plans/{plan.pk}/assignments",
               {"tier": "party_org", "reporter": a.reporter_id, "reporter_body": a.reporter_body_id})
     assert r.status_code == 403
+    for url in (f"{API}/assignments/{a.pk}/remove",):
+        assert _post(client, url, {"reason": "调离"}).status_code in (403, 404)
+    assert _patch(client, f"{API}/assignments/{a.pk}", {"form": "written"}
+                  ).status_code in (403, 404)
     assert _state() == before
     plan.refresh_from_db()
-    assert plan.notes == ""
+    a.refresh_from_db()
+    assert plan.notes == "" and a.active and a.form == "meeting"
 
 
 @pytest.mark.req("X.3", "R2.3")
@@ -104,6 +109,8 @@ def test_plan_edit_changes_only_what_is_sent_and_names_bad_fields(county, plan, 
         ({"rule": "lottery"}, "rule", "不是有效的选项"),
         ({"colour": "red"}, "colour", "不支持此字段"),
         ({"title": "长" * 201}, "title", "不能超过200个字符"),
+        ({"rule": "😀\u202e"}, "rule", "不是有效的选项"),
+        ({"report_deadline": 20261201}, "report_deadline", "日期格式应为 YYYY-MM-DD"),
     ]:
         r = _patch(client, url, data)
         assert r.status_code == 422, data
