@@ -16,6 +16,9 @@ from dangjian.api import bodies, changes, errors, me, people, posts
 from dangjian.api.auth import default_auth
 from dangjian.api.parser import JsonOrFormParser
 from dangjian.assessment import api as assessment_api
+from dangjian.ballots import api as ballots_api
+from dangjian.duty_review import api as duty_review_api
+from dangjian.rectification import api as rectification_api
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -50,3 +53,6 @@ api.add_router("/people", people.router)
 api.add_router("/posts", posts.router)
 api.add_router("/changes", changes.router)
 api.add_router("/assessment", assessment_api.router)
+api.add_router("/ballots", ballots_api.router)
+api.add_router("/rectification", rectification_api.router)
+api.add_router("/duty-review", duty_review_api.router)

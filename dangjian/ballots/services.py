@@ -284,9 +284,12 @@ def _receipt() -> str:
 
 @transaction.atomic
 def codes_void_unused(*, actor: Any, box: Box) -> int:
-    """Void every code not yet used (e.g. a lost code sheet); they will be refused."""
+    """Void every code not yet used (e.g. a lost code sheet); they will be refused. With none
+    left to void it is refused, so a repeated request writes nothing, not even to the trail."""
     _require_manage(actor, box.owner_body)
     n = Code.objects.filter(box=box, used=False, void=False).update(void=True)
+    if n == 0:
+        raise ValidationError("没有可作废的未使用票码")
     change_record(actor=actor, action="update", obj=box, after={"作废未使用票码": n})
     return n
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.ballots import rules, selectors
 from dangjian.ballots.models import Box, BoxStatus
+from dangjian.ballots.schemas import BoxFilter
 from dangjian.ballots.services import (
     BallotRefused,
     box_close,
@@ -41,8 +42,11 @@ def _box(request: AuthedRequest, pk: int) -> Box:
 
 def box_list(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, Perm.BALLOT_MANAGE)
-    boxes = selectors.box_list(user=request.user).order_by("-created_at")[:200]
-    return render(request, "ballots/box_list.html", {"boxes": boxes})
+    filters = BoxFilter.from_query(request.GET)
+    return render(request, "ballots/box_list.html", {
+        "boxes": filters.queryset(request.user)[:200], "filters": filters,
+        "statuses": BoxStatus.choices,
+    })
 
 
 def box_detail(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core.http import AuthedRequest
-from dangjian.core.years import selected_year
 from dangjian.evidence.services import evidence_for
 from dangjian.org.models import Person
 from dangjian.org.scope import Perm, require, scope_filter
-from dangjian.rectification import selectors
 from dangjian.rectification.models import Item, ItemStatus, Plan
+from dangjian.rectification.schemas import ACTIONS, PlanFilter
 from dangjian.rectification.services import (
     is_owner_side,
     is_verifier_side,
@@ -24,13 +23,6 @@ from dangjian.rectification.services import (
     item_plan,
     transition,
 )
-
-ACTIONS = {
-    "progress": ItemStatus.IN_PROGRESS,
-    "submit": ItemStatus.SUBMITTED,
-    "accept": ItemStatus.CLOSED,
-    "reject": ItemStatus.IN_PROGRESS,
-}
 
 
 def _errors(request: AuthedRequest, exc: ValidationError) -> None:
@@ -48,10 +40,9 @@ def _require_a_side(request: AuthedRequest, plan: Plan, owner_only: bool = False
 
 
 def plan_list(request: AuthedRequest) -> HttpResponse:
-    year = selected_year(request)
-    qs = selectors.plan_list(user=request.user, year=year,
-                             source=request.GET.get("source", "")).order_by("owner_body__path")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    filters = PlanFilter.from_query(request.GET)
+    page = Paginator(filters.queryset(request), 50).get_page(request.GET.get("page"))
+    year = filters.the_year(request) or filters.year
     return render(request, "rectification/plan_list.html", {"page": page, "year": year})
 
 

@@ -26,7 +26,7 @@ from dangjian.duty_review.workflow import (
     stage_body,
 )
 from dangjian.notify.services import task_close
-from dangjian.org.scope import Perm, require_body
+from dangjian.org.scope import Perm, grants_for, require_body
 from dangjian.rectification.selectors import CarriedItem, previous_year_items
 from dangjian.trail.changes import change_record
 
@@ -54,6 +54,15 @@ def latest_version(report: DutyReport) -> ReportVersion | None:
 def is_reporter(user: Any, report: DutyReport) -> bool:
     person_id = getattr(user, "person_id", None)
     return bool(person_id) and person_id == report.assignment.reporter_id
+
+
+def reviewer_here(user: Any, report: DutyReport) -> bool:
+    """Whether the user reviews for the body at the report's current stage."""
+    if report.status not in REVIEW_STAGES:
+        return False
+    body = stage_body(report.assignment, report.status)
+    return body is not None and any(g.covers_path(body.path)
+                                    for g in grants_for(user, Perm.DUTY_REVIEW))
 
 
 def _require_reporter(user: Any, report: DutyReport) -> None:

@@ -16,6 +16,7 @@ from dangjian.core.years import selected_year
 from dangjian.duty_review import selectors
 from dangjian.duty_review.models import Assignment, Form, ReportStatus, ReviewPlan
 from dangjian.duty_review.points import Tier
+from dangjian.duty_review.schemas import RULE_CHOICES, AssignmentFilter
 from dangjian.duty_review.services import (
     assignment_add,
     assignment_remove,
@@ -29,12 +30,6 @@ from dangjian.duty_review.services.plans import work_committee
 from dangjian.duty_review.views.common import errors, parse_date
 from dangjian.org.models import Body, Person
 from dangjian.org.scope import Perm, has_perm, require_body, require_perm, scope_filter
-
-RULE_CHOICES = {
-    "threshold": dict(rules.DEFAULT_RULE),
-    "plurality": {"kind": "plurality"},
-    "score": {"kind": "score", "good": 90, "fairly_good": 80, "average": 60},
-}
 
 
 def plan_current(request: AuthedRequest) -> HttpResponse:
@@ -65,9 +60,12 @@ def plan_create_view(request: AuthedRequest) -> HttpResponse:
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.DUTY_VIEW)
     plan = get_object_or_404(ReviewPlan.objects.select_related("year", "owner_body"), pk=pk)
-    tier = request.GET.get("tier", "")
+    filters = AssignmentFilter.from_query(request.GET)  # the same filters as the API's list
+    for label in filters.ignored:
+        messages.warning(request, f"筛选条件“{label}”的值无效，已忽略")
+    tier = filters.tier or ""
     qs = selectors.assignment_list(user=request.user, plan=plan, tier=tier,
-                                   query=request.GET.get("q", "").strip())
+                                   query=filters.q.strip())
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     counts = selectors.status_counts(user=request.user, plan=plan)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -20,6 +18,7 @@ from dangjian.duty_review.services.reports import (
     is_reporter,
     latest_version,
     report_sections,
+    reviewer_here,
 )
 from dangjian.duty_review.views.common import errors, get_visible_or_deny
 from dangjian.duty_review.workflow import (
@@ -32,7 +31,7 @@ from dangjian.duty_review.workflow import (
     SUBMIT,
     stage_body,
 )
-from dangjian.org.scope import Perm, grants_for, require_perm
+from dangjian.org.scope import Perm, require_perm
 
 SELECT = ("assignment__plan__year", "assignment__plan__owner_body", "assignment__reporter",
           "assignment__reporter_body__parent", "assignment__upper_body")
@@ -41,14 +40,6 @@ SELECT = ("assignment__plan__year", "assignment__plan__owner_body", "assignment_
 def _report(request: AuthedRequest, pk: int) -> DutyReport:
     report: DutyReport = get_visible_or_deny(request.user, DutyReport, pk, select=SELECT)
     return report
-
-
-def _reviewer_here(user: Any, report: DutyReport) -> bool:
-    if report.status not in REVIEW_STAGES:
-        return False
-    body = stage_body(report.assignment, report.status)
-    return body is not None and any(g.covers_path(body.path)
-                                    for g in grants_for(user, Perm.DUTY_REVIEW))
 
 
 def my_reports(request: AuthedRequest) -> HttpResponse:
@@ -74,7 +65,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                      for v in versions],
         "steps": report.steps.all(), "action_labels": ACTION_LABELS,
         "can_edit": is_reporter(request.user, report) and report.status in EDITABLE,
-        "can_review": _reviewer_here(request.user, report), "stage_body": body,
+        "can_review": reviewer_here(request.user, report), "stage_body": body,
         "stage_label": STAGE_LABELS.get(report.status, ""),
         "late": report.is_late(timezone.localdate()),
     })
@@ -101,7 +92,7 @@ def report_save_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    if not (is_reporter(request.user, report) or _reviewer_here(request.user, report)):
+    if not (is_reporter(request.user, report) or reviewer_here(request.user, report)):
         raise PermissionDenied("当前环节不由您办理")
     action = request.POST.get("action", "")
     if action not in {SUBMIT, APPROVE, RETURN}:
