@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from dangjian.api import bodies, changes, errors, me, people, posts
 from dangjian.api.auth import session
 from dangjian.api.parser import JsonOrFormParser
+from dangjian.responsibility import api as responsibility
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -45,3 +46,4 @@ api.add_router("/bodies", bodies.router)
 api.add_router("/people", people.router)
 api.add_router("/posts", posts.router)
 api.add_router("/changes", changes.router)
+api.add_router("/responsibility", responsibility.router)
