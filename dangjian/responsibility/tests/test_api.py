@@ -307,3 +307,29 @@ def test_chain_pages_operations_are_for_county_supervisors(county, item, login):
         "whom": "书记", "content": "提醒", "problem": "x"})
     assert response.status_code == 404
     assert not Case.objects.exists()
+
+
+@pytest.mark.req("X.3")
+def test_openapi_documents_every_operation_in_chinese_with_typed_errors(db, client):
+    doc = client.get("/api/openapi.json").json()
+    ops = {(m, p): op for p, item in doc["paths"].items()
+           if p.startswith("/api/responsibility/") for m, op in item.items()}
+    assert len(ops) == 45
+    for (method, path), op in ops.items():
+        text = op["summary"] + op.get("description", "")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in op["summary"]), (method, path)
+        assert len(text) > len(op["summary"]), (method, path)
+        assert {"403", "404", "422"} <= set(op["responses"]), (method, path)
+        assert any(t.startswith("两个责任") for t in op["tags"]), (method, path)
+        ok = op["responses"].get("200") or op["responses"].get("201") \
+            or op["responses"].get("202") or op["responses"].get("204")
+        assert ok is not None, (method, path)
+        if path.endswith((".xlsx", ".docx")):
+            (media, body), = ok["content"].items()
+            assert media.startswith("application/vnd.openxmlformats")
+            assert body["schema"] == {"type": "string", "format": "binary"}
+    # Request bodies carry examples (the services' field names).
+    schemas = doc["components"]["schemas"]
+    record = schemas["RecordIn"]["properties"]
+    assert record["summary"]["examples"] and record["occurred_on"]["examples"]
+    assert schemas["ListOut"]["examples"]
