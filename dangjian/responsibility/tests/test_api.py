@@ -333,3 +333,32 @@ def test_openapi_documents_every_operation_in_chinese_with_typed_errors(db, clie
     record = schemas["RecordIn"]["properties"]
     assert record["summary"]["examples"] and record["occurred_on"]["examples"]
     assert schemas["ListOut"]["examples"]
+
+
+@pytest.mark.req("X.3", "R3.5", "R3.6")
+def test_a_talk_with_evidence_and_its_documents(county, year, login):
+    import base64
+
+    from dangjian.testing import TINY_PNG
+
+    body = county.depts[0].committee
+    jiwei = login(county.user("discipline"))
+    png = base64.b64encode(TINY_PNG).decode()
+    opened = post(jiwei, f"{API}/orgs/{body.pk}/cases", {
+        "stage": "talk", "held_on": f"{timezone.localdate()}", "by_whom": "县纪委",
+        "whom": "党委书记", "content": "约谈", "problem": "台账不全",
+        "files": [{"name": "约谈照片.png", "data": png}]})
+    assert opened.status_code == 201
+    step = opened.json()["steps"][0]
+    assert step["attachments"][0]["name"] == "约谈照片.png"
+    assert step["attachments"][0]["download_url"].startswith("/")
+    # Not a file of an allowed type: refused whole, no case opened.
+    refused = post(jiwei, f"{API}/orgs/{body.pk}/cases", {
+        "stage": "remind", "held_on": f"{timezone.localdate()}", "by_whom": "县纪委",
+        "whom": "书记", "content": "提醒", "problem": "另一个问题",
+        "files": [{"name": "x.png", "data": base64.b64encode(b"MZ\x90\x00").decode()}]})
+    assert refused.status_code == 422
+    assert Case.objects.count() == 1
+    org = jiwei.get(f"{API}/orgs/{body.pk}").json()
+    assert [c["problem"] for c in org["cases"]] == ["台账不全"] and org["can_oversee"]
+    assert jiwei.get(f"{API}/steps/{step['id']}/record.docx")["Content-Disposition"]
