@@ -362,3 +362,32 @@ def test_a_talk_with_evidence_and_its_documents(county, year, login):
     org = jiwei.get(f"{API}/orgs/{body.pk}").json()
     assert [c["problem"] for c in org["cases"]] == ["台账不全"] and org["can_oversee"]
     assert jiwei.get(f"{API}/steps/{step['id']}/record.docx")["Content-Disposition"]
+
+
+@pytest.mark.req("X.3", "R3.2")
+def test_list_reads_take_a_fixed_number_of_queries(county, year, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.testing import _dept
+
+    def start_all() -> None:
+        for dept in county.depts:
+            for body in (dept.committee, dept.discipline):
+                list_start(actor=None, year=year, body=body, check_scope=False)
+
+    def counts(client) -> list[int]:
+        out = []
+        for url in (f"{API}/lists?limit=200", f"{API}/overview?limit=200", f"{API}/mine"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx))
+        return out
+
+    start_all()
+    client = login(county.user("wc_admin"))
+    before = counts(client)
+    county.depts += [_dept(county.root, "县水利局"), _dept(county.root, "县林业局")]
+    start_all()
+    assert client.get(f"{API}/lists?limit=200").json()["total"] == 8
+    assert counts(client) == before
