@@ -391,3 +391,29 @@ def test_list_reads_take_a_fixed_number_of_queries(county, year, login):
     start_all()
     assert client.get(f"{API}/lists?limit=200").json()["total"] == 8
     assert counts(client) == before
+
+
+@pytest.mark.req("X.3", "R3.6")
+def test_downloads_are_byte_for_byte_the_pages(county, rlist, login):
+    import time_machine
+
+    from dangjian.responsibility.services import evaluation_set
+
+    client = login(county.user("wc_admin"))
+    with time_machine.travel(timezone.now(), tick=False):  # the files carry their time
+        evaluation = evaluation_set(actor=county.user("wc_admin"), year=rlist.year,
+                                    body=rlist.body, grade="good", opinion="履责到位")
+        for page, api in [
+            (reverse("responsibility:list_xlsx", args=[rlist.pk]),
+             f"{API}/lists/{rlist.pk}/ledger.xlsx"),
+            (reverse("responsibility:list_docx", args=[rlist.pk]),
+             f"{API}/lists/{rlist.pk}/ledger.docx"),
+            (reverse("responsibility:overview_xlsx"), f"{API}/overview.xlsx"),
+            (reverse("responsibility:evaluation_docx", args=[evaluation.pk]),
+             f"{API}/evaluations/{evaluation.pk}/opinion.docx"),
+            (reverse("responsibility:checkpoints_xlsx"), f"{API}/chains/checkpoints.xlsx"),
+        ]:
+            a, b = client.get(page), client.get(api)
+            assert a.status_code == b.status_code == 200, api
+            assert a.content == b.content, api
+            assert a["Content-Disposition"] == b["Content-Disposition"], api
