@@ -19,6 +19,7 @@ from dangjian.assessment import api as assessment_api
 from dangjian.ballots import api as ballots_api
 from dangjian.duty_review import api as duty_review_api
 from dangjian.rectification import api as rectification_api
+from dangjian.responsibility import api as responsibility_api
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -56,3 +57,4 @@ api.add_router("/assessment", assessment_api.router)
 api.add_router("/ballots", ballots_api.router)
 api.add_router("/rectification", rectification_api.router)
 api.add_router("/duty-review", duty_review_api.router)
+api.add_router("/responsibility", responsibility_api.router)

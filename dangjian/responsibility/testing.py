@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -24,9 +25,18 @@ from dangjian.responsibility.services import (
 from dangjian.testing import TINY_PNG
 
 
+class Day:
+    """A date for an API entry's request data (`data = { occurred_on = "day_today" }`): the
+    matrix runner sends a named object's `pk`, and these dates move with the clock."""
+
+    def __init__(self, day: dt.date) -> None:
+        self.pk = day.isoformat()
+
+
 def matrix_objects(county: Any) -> dict[str, Any]:
     year = year_ensure(year=timezone.localdate().year, make_current=True)
     today = timezone.localdate()
+    last = year_ensure(year=year.year - 1)
     jiwei, wc = county.user("discipline"), county.user("wc_admin")
     out: dict[str, Any] = {}
     for suffix, dept in (("own", county.depts[0]), ("other", county.depts[1])):
@@ -59,6 +69,24 @@ def matrix_objects(county: Any) -> dict[str, Any]:
             f"case_{suffix}": case,
             f"step_{suffix}": case.steps.get(),
         })
+    # Editable lists for the API's writes (a page shows a refusal as a message, the API as a
+    # 422): last year's 主体责任清单 of the first department, handed in and sent back; and the
+    # second department's 监督责任清单, handed in for 县纪委 to review.
+    dept = county.depts[0]
+    returned = list_start(actor=None, year=last, body=dept.committee, check_scope=False)
+    LedgerItem.objects.filter(rlist=returned).update(responsible=dept.people[1])
+    list_transition(actor=None, rlist=returned, to=ListStatus.SUBMITTED, check_scope=False)
+    list_transition(actor=None, rlist=returned, to=ListStatus.RETURNED, opinion="措施需量化",
+                    check_scope=False)
+    slist_other = out["slist_other"]
+    LedgerItem.objects.filter(rlist=slist_other).update(responsible=county.depts[1].people[4])
+    list_transition(actor=None, rlist=slist_other, to=ListStatus.SUBMITTED, check_scope=False)
+    out.update({
+        "rlist_returned_own": returned,
+        "ritem_returned_own": returned.items.order_by("order")[0],
+        "day_today": Day(today), "day_year_end": Day(year.ends),
+        "day_last_year_end": Day(last.ends),
+    })
     pending = spotcheck_commit(actor=jiwei, year=year, title="抽查（待抽取）", strata={"all": 1})
     drawn = spotcheck_draw(actor=jiwei, check=spotcheck_commit(
         actor=jiwei, year=year, title="抽查（已抽取）", strata={"all": 4}))

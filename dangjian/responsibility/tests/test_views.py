@@ -200,3 +200,17 @@ def test_spot_check_pages(county, year, login):
     assert "重算名单一致" in page and "种子与承诺一致" in page
     data = client.get(reverse("responsibility:spotcheck_data", args=[pk])).json()
     assert len(data["种子"]) == 32
+
+
+@pytest.mark.req("R3.2", "X.3")
+def test_overview_page_and_its_export_read_one_filter(county, year, login):
+    client = login(county.user("wc_admin"))
+    page = client.get(reverse("responsibility:index"), {"kind": "supervisory"}).content.decode()
+    assert "县教育局机关纪委" in page and "县教育局机关委员会" not in page
+    assert "overview.xlsx?kind=supervisory" in page  # the export carries the same filter
+    # A value that does not parse is dropped and named, the list shown unfiltered on it.
+    page = client.get(reverse("responsibility:index"), {"status": "bogus"}).content.decode()
+    assert "已忽略无效的筛选条件：清单状态" in page and "县教育局机关委员会" in page
+    data = client.get(reverse("responsibility:overview_xlsx"), {"q": "财政"}).content
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["中共县财政局机关委员会", "县财政局机关纪委"]

@@ -21,7 +21,10 @@ from dangjian.trail.jobs import checkpoints_submit, recent_jobs, verify_submit
 from dangjian.trail.models import Checkpoint
 from dangjian.trail.services import checkpoint_check
 
-CODE = re.compile(r"^\s*(?P<chain>duty:\d+)#(?P<seq>\d+):(?P<digest>[0-9a-fA-F]{64})\s*$")
+CODE = re.compile(
+    r"^\s*(?P<chain>duty:\d{1,18})#(?P<seq>\d{1,18}):(?P<digest>[0-9a-fA-F]{64})\s*$")
+CODE_FORMAT = "检查点格式应为 duty:组织编号#序号:64位摘要"
+COUNTY_NOTE = "县级统一检查点"
 
 
 def _require(request: AuthedRequest) -> None:
@@ -29,26 +32,26 @@ def _require(request: AuthedRequest) -> None:
         raise PermissionDenied("仅县纪委、县直机关工委可以校验纪实留痕")
 
 
-def _bodies() -> list[Body]:
+def bodies_with_records() -> list[Body]:
     ids = DutyRecord.objects.order_by().values("body_id").distinct()
     return list(Body.objects.filter(pk__in=ids).order_by("path"))
 
 
 def chains(request: AuthedRequest) -> HttpResponse:
     _require(request)
-    bodies = _bodies()
+    bodies = bodies_with_records()
     match = None
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "verify":  # the complete check, in the background
         job = verify_submit(actor=request.user, files=bool(request.POST.get("files")))
         return redirect(job.get_absolute_url())
     if action == "checkpoint":  # every chain's head, in the background
-        job = checkpoints_submit(actor=request.user, note="县级统一检查点")
+        job = checkpoints_submit(actor=request.user, note=COUNTY_NOTE)
         return redirect(job.get_absolute_url())
     if action == "check":
         found = CODE.match(request.POST.get("code", ""))
         if found is None:
-            messages.error(request, "检查点格式应为 duty:组织编号#序号:64位摘要")
+            messages.error(request, CODE_FORMAT)
         else:
             match = checkpoint_check(chain=found["chain"], seq=int(found["seq"]),
                                      digest=found["digest"])
@@ -61,7 +64,11 @@ def chains(request: AuthedRequest) -> HttpResponse:
 
 def checkpoints_xlsx(request: AuthedRequest) -> HttpResponse:
     _require(request)
-    names = {chain_for(b.pk): b.name for b in _bodies()}
+    return checkpoints_xlsx_response()
+
+
+def checkpoints_xlsx_response() -> HttpResponse:
+    names = {chain_for(b.pk): b.name for b in bodies_with_records()}
     rows = [(names.get(cp.chain, ""), cp.chain, cp.seq, cp.digest, cp.code,
              timezone.localtime(cp.taken_at).strftime("%Y-%m-%d %H:%M:%S"), cp.taken_by, cp.note)
             for cp in Checkpoint.objects.filter(chain__in=list(names)).order_by("chain", "id")]

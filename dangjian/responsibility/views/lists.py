@@ -18,6 +18,7 @@ from dangjian.core.years import selected_year
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, is_county_wide, require, require_perm
 from dangjian.responsibility import selectors, services
+from dangjian.responsibility.filters import OverviewFilter
 from dangjian.responsibility.models import (
     EDITABLE,
     RECORDABLE,
@@ -50,10 +51,12 @@ ACTIONS = {"submit": ListStatus.SUBMITTED, "return": ListStatus.RETURNED,
 
 def index(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, Perm.RESP_VIEW)
-    year = selected_year(request)
-    rows = selectors.overview(user=request.user, year=year, now=timezone.now())
+    filters = OverviewFilter.from_query(request.GET)
+    year = filters.year_of(request)
+    rows = filters.apply(selectors.overview(user=request.user, year=year, now=timezone.now()))
     return render(request, "responsibility/index.html", {
-        "year": year, "rows": rows, "window": lists_window(year),
+        "year": year, "rows": rows, "window": lists_window(year), "filters": filters,
+        "kinds": ListKind.choices, "statuses": ListStatus.choices,
         "late": sum(1 for r in rows if r.late),
         "county_wide": is_county_wide(request.user, Perm.RESP_VIEW),
         "can_set_window": is_county_wide(request.user, Perm.RESP_REVIEW_PRIMARY),
