@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.accounts.forms import LoginForm, RoleGrantForm, TokenCreateForm, UserCreateForm
 from dangjian.accounts.models import ApiToken, ApiTokenUse, User
@@ -159,6 +160,8 @@ def _token_page(request: HttpRequest, form: TokenCreateForm, *, secret: str = ""
     })
 
 
+@never_cache  # the response to a POST carries the secret: no copy in any cache
+@require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     """The user's tokens with their recent uses; POST creates one and shows its secret once
     (in this response only: it is never stored, so a reload cannot show it again)."""

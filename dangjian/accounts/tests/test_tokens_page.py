@@ -33,6 +33,7 @@ def test_a_user_creates_a_token_and_sees_the_secret_once(county, login):
     secret = _secret_in(html)
     assert secret.startswith("djt_") and len(secret) > 40
     assert "只显示这一次" in html
+    assert "no-store" in response["Cache-Control"]
     assert f"Authorization: Bearer {secret}" in html  # the curl example
     token = ApiToken.objects.get(user=user)
     assert (token.name, token.expires_on) == ("人事系统同步", dt.date(2099, 12, 31))
