@@ -40,9 +40,11 @@ from dangjian.assessment.models import (
 from dangjian.assessment.schemas import (
     AssessmentDetailOut,
     AssessmentOut,
+    AssessmentResultOut,
     ExplainOut,
     FeedbackIn,
     FeedbackPageOut,
+    FeedbackZipJobOut,
     HearingIn,
     HearingOut,
     IndicatorAddIn,
@@ -50,15 +52,12 @@ from dangjian.assessment.schemas import (
     IndicatorOut,
     InterviewIn,
     InterviewOut,
-    JobOut,
     JudgementIn,
     JudgementOut,
     ObservationIn,
     ObservationOut,
     ReplayOut,
     ReportIn,
-    ReportOut,
-    ResultOut,
     SchemeCreateIn,
     SchemeOut,
     ScoreSheetOut,
@@ -67,6 +66,7 @@ from dangjian.assessment.schemas import (
     SiteVisitDetailOut,
     SiteVisitIn,
     SiteVisitOut,
+    SpecialReportOut,
     TeamCreateIn,
     TeamOut,
     ThresholdsIn,
@@ -559,7 +559,7 @@ def assessment_list(request: HttpRequest, year: Query[YearQuery],
 
 
 @router.get(
-    "/results", response={200: list[ResultOut], **ERRORS}, url_name="assessment_results",
+    "/results", response={200: list[AssessmentResultOut], **ERRORS}, url_name="assessment_results",
     summary="考核结果",
     description="各单位党组及其党组书记、其他党组成员的得分、建议等次、民主测评和研判等次"
                 "（与首页、结果导出相同），可按单位名称、考核组筛选。",
@@ -849,7 +849,8 @@ def feedback_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @router.post(
-    "/feedback.zip", response={202: JobOut, **ERRORS}, url_name="assessment_feedback_zip",
+    "/feedback.zip", response={202: FeedbackZipJobOut, **ERRORS},
+    url_name="assessment_feedback_zip",
     summary="打包下载反馈意见",
     description="把您可查看的各单位反馈意见打包为 .zip，交后台任务生成；返回任务，"
                 "在任务页（/jobs/）查看进度并下载。重复提交返回同一个未完成的任务。",
@@ -883,7 +884,7 @@ def _report(request: HttpRequest, scheme: Scheme) -> tuple[SpecialReport, list[D
 
 
 @router.get(
-    "/report", response={200: ReportOut, **ERRORS}, url_name="assessment_report",
+    "/report", response={200: SpecialReportOut, **ERRORS}, url_name="assessment_report",
     summary="专题报告",
     description="向县委报送的考核情况专题报告；首次查看时按考核结果生成初稿。需要考核组织权限。",
 )
@@ -893,7 +894,7 @@ def report_detail(request: HttpRequest, filters: Query[YearQuery]) -> dict[str, 
 
 
 @router.patch(
-    "/report", response={200: ReportOut, **ERRORS}, url_name="assessment_report",
+    "/report", response={200: SpecialReportOut, **ERRORS}, url_name="assessment_report",
     summary="修改专题报告",
     description="只修改提交的字段；印发后不能再修改。留痕。",
 )
@@ -906,7 +907,7 @@ def report_save(request: HttpRequest, filters: Query[YearQuery], data: ReportIn
 
 
 @router.post(
-    "/report/issue", response={200: ReportOut, **ERRORS}, url_name="assessment_report_issue",
+    "/report/issue", response={200: SpecialReportOut, **ERRORS}, url_name="assessment_report_issue",
     summary="印发专题报告",
     description="印发前须填写文号；印发时的 .docx 留存，此后下载的就是印发稿。",
 )

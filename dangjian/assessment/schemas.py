@@ -210,7 +210,7 @@ class SubjectOut(Schema):
     final_label: str = Field(..., examples=["好", "未研判"])
 
 
-class ResultOut(Schema):
+class AssessmentResultOut(Schema):
     assessment_id: int
     unit_id: int
     unit_name: str
@@ -283,7 +283,7 @@ class SiteVisitDetailOut(SiteVisitOut):
 
 
 class AssessmentDetailOut(AssessmentOut):
-    result: ResultOut | None
+    result: AssessmentResultOut | None
     hearings: list[HearingOut]
     site_visits: list[SiteVisitOut]
     interview_count: int = Field(..., description="个别谈话次数（内容另行查阅）")
@@ -420,12 +420,12 @@ class FeedbackIn(In):
                         examples=["示直工〔2026〕1号"])
 
 
-class GradeCountOut(Schema):
+class AssessmentGradeCountOut(Schema):
     grade_label: str = Field(..., examples=["好"])
     count: int
 
 
-class ReportOut(Schema):
+class SpecialReportOut(Schema):
     id: int
     scheme_id: int
     number: str
@@ -437,7 +437,7 @@ class ReportOut(Schema):
     status: str = Field(..., examples=["draft"])
     status_label: str
     issued_at: dt.datetime | None
-    distribution: list[GradeCountOut] = Field(..., description="各等次单位数")
+    distribution: list[AssessmentGradeCountOut] = Field(..., description="各等次单位数")
 
 
 class ReportIn(In):
@@ -454,7 +454,7 @@ class ReportIn(In):
     model_config = {"json_schema_extra": {"examples": [{"number": "示直工〔2026〕9号"}]}}
 
 
-class JobOut(Schema):
+class FeedbackZipJobOut(Schema):
     id: int
     kind: str
     label: str

@@ -36,6 +36,8 @@ from dangjian.duty_review.schemas import (
     AssignmentOut,
     AssignmentRemoveIn,
     CountyEvaluateIn,
+    DutyPlanOut,
+    DutyYearQuery,
     EvaluationOut,
     GenerateOut,
     MeetingCreateIn,
@@ -46,7 +48,6 @@ from dangjian.duty_review.schemas import (
     PlanCurrentOut,
     PlanDetailOut,
     PlanEditIn,
-    PlanOut,
     QueueItemOut,
     RectifyIn,
     RectifyOut,
@@ -56,7 +57,6 @@ from dangjian.duty_review.schemas import (
     ReportOut,
     ReportSaveIn,
     ResultsOut,
-    YearQuery,
 )
 from dangjian.duty_review.services import (
     assignment_add,
@@ -197,7 +197,7 @@ def _reload(model: type[Model], pk: int, select: tuple[str, ...]) -> Any:
     url_name="duty_review_plan_current", summary="本年度工作方案",
     description="所选年度（默认当前年度）的述职评议工作方案；尚未制定时 plan 为 null。",
 )
-def plan_current(request: HttpRequest, filters: Query[YearQuery]) -> dict[str, Any]:
+def plan_current(request: HttpRequest, filters: Query[DutyYearQuery]) -> dict[str, Any]:
     require_perm(request.user, Perm.DUTY_VIEW)
     year = _year(request, filters.year_id)
     return {"year_id": year.pk, "year": year.year, "plan": selectors.plan_for_year(year),
@@ -205,7 +205,7 @@ def plan_current(request: HttpRequest, filters: Query[YearQuery]) -> dict[str, A
 
 
 @router.get(
-    "/plans", response={200: list[PlanOut], **ERRORS}, url_name="duty_review_plan_list",
+    "/plans", response={200: list[DutyPlanOut], **ERRORS}, url_name="duty_review_plan_list",
     summary="历年工作方案", description="各年度的述职评议工作方案，新的在前。",
 )
 @paginate(Paged)
@@ -215,7 +215,7 @@ def plan_list(request: HttpRequest) -> QuerySet[ReviewPlan]:
 
 
 @router.post(
-    "/plans", response={201: PlanOut, **ERRORS}, url_name="duty_review_plan_create",
+    "/plans", response={201: DutyPlanOut, **ERRORS}, url_name="duty_review_plan_create",
     summary="制定工作方案",
     description="工委为一个年度（默认当前选择的年度）建立述职评议工作方案（草拟中）。"
                 "每个年度只有一个方案。留痕。",
@@ -261,7 +261,7 @@ def plan_detail(request: HttpRequest, pk: int) -> PlanView:
 
 
 @router.patch(
-    "/plans/{int:pk}", response={200: PlanOut, **ERRORS}, url_name="duty_review_plan_edit",
+    "/plans/{int:pk}", response={200: DutyPlanOut, **ERRORS}, url_name="duty_review_plan_edit",
     summary="修改工作方案",
     description="只修改提交的字段：名称、报告截止日期（仍按原截止日期的述职人随之调整）、"
                 "评议会起止日期、评定规则、工作要求。留痕。",
@@ -294,7 +294,7 @@ def plan_generate_op(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/plans/{int:pk}/publish", response={200: PlanOut, **ERRORS},
+    "/plans/{int:pk}/publish", response={200: DutyPlanOut, **ERRORS},
     url_name="duty_review_plan_publish", summary="印发工作方案",
     description="印发后为每名述职人建立述职报告，并把撰写任务推送到其工作台。留痕。",
 )
@@ -547,7 +547,7 @@ def report_return(request: HttpRequest, pk: int, data: OpinionIn) -> ReportView:
     description="所选年度（默认当前年度）您范围内的述职评议会和书面评议。",
 )
 @paginate(Paged)
-def meeting_list(request: HttpRequest, filters: Query[YearQuery]) -> QuerySet[Meeting]:
+def meeting_list(request: HttpRequest, filters: Query[DutyYearQuery]) -> QuerySet[Meeting]:
     require_perm(request.user, Perm.DUTY_VIEW)
     plan = selectors.plan_for_year(_year(request, filters.year_id))
     if plan is None:

@@ -62,7 +62,7 @@ class AssignmentFilter(ListFilter):
     q: str = Field("", max_length=50, description="按述职人姓名、所在组织查找")
 
 
-class YearQuery(ListFilter):
+class DutyYearQuery(ListFilter):
     year_id: int | None = Field(None, ge=1, le=2**31 - 1,
                                 description="年度 id（默认当前选择的年度）")
 
@@ -70,7 +70,7 @@ class YearQuery(ListFilter):
 # Plans ---------------------------------------------------------------------------------------
 
 
-class PlanOut(Schema):
+class DutyPlanOut(Schema):
     model_config = _out_example({
         "id": 1, "year_id": 3, "year": 2026, "title": "2026年度机关党组织和党员述职评议工作方案",
         "owner_body_id": 2, "owner_body_name": "中共示范县直属机关工作委员会",
@@ -120,7 +120,7 @@ class PlanOut(Schema):
 class PlanCurrentOut(Schema):
     year_id: int
     year: int
-    plan: PlanOut | None = Field(..., description="该年度的工作方案；尚未制定时为 null")
+    plan: DutyPlanOut | None = Field(..., description="该年度的工作方案；尚未制定时为 null")
     can_plan: bool = Field(..., description="能否制定工作方案")
 
 
@@ -139,7 +139,7 @@ class LateReportOut(Schema):
     status: ReportStatus
 
 
-class PlanDetailOut(PlanOut):
+class PlanDetailOut(DutyPlanOut):
     model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
     summary: list[TierSummaryOut] = Field(..., description="各层级报告进度（您范围内的）")
     late: list[LateReportOut] = Field(..., description="逾期未报送的报告（至多200条）")
@@ -175,7 +175,7 @@ class PlanEditIn(In):
 
 class GenerateOut(Schema):
     created: int = Field(..., description="新生成的述职对象数")
-    plan: PlanOut
+    plan: DutyPlanOut
 
 
 # Assignments ---------------------------------------------------------------------------------
@@ -536,7 +536,7 @@ class RemarkOut(Schema):
         return obj.get_kind_display()
 
 
-class AuditOut(Schema):
+class BallotAuditOut(Schema):
     issued: int = Field(..., description="发放票码")
     void: int = Field(..., description="作废票码")
     used: int = Field(..., description="已使用票码")
@@ -558,7 +558,7 @@ class AgendaRowOut(Schema):
 class MeetingDetailOut(MeetingOut):
     model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
     rule_text: str
-    audit: AuditOut | None
+    audit: BallotAuditOut | None
     is_chair: bool = Field(..., description="您能否主持（记录点评、生成整改方案）")
     agenda: list[AgendaRowOut]
 
@@ -610,7 +610,7 @@ class ResultsOut(Schema):
     meeting: MeetingOut
     closed: bool
     rule_text: str
-    audit: AuditOut | None
+    audit: BallotAuditOut | None
     is_chair: bool
     can_evaluate: bool
     rows: list[ResultRowOut]

@@ -18,12 +18,12 @@ from dangjian.rectification.models import Item, Plan
 from dangjian.rectification.schemas import (
     ACTIONS,
     ItemAddIn,
-    ItemOut,
     ItemPlanIn,
     ItemTransitionIn,
     PlanFilter,
     PlanListItem,
     PlanOut,
+    RectificationItemOut,
 )
 from dangjian.rectification.services import (
     is_owner_side,
@@ -96,7 +96,8 @@ def plan_detail(request: HttpRequest, pk: int) -> PlanView:
 
 
 @router.post(
-    "/{int:pk}/items", response={201: ItemOut, **ERRORS}, url_name="rectification_item_add",
+    "/{int:pk}/items", response={201: RectificationItemOut, **ERRORS},
+    url_name="rectification_item_add",
     summary="新增整改事项",
     description="整改责任方或验收单位为方案添加一个问题及其时限（不得早于年度开始）。"
                 "非任一方返回 403。留痕，并为责任人生成待办。",
@@ -110,7 +111,7 @@ def item_add_op(request: HttpRequest, pk: int, data: ItemAddIn) -> Status:
 
 
 @router.post(
-    "/items/{int:pk}/plan", response={200: ItemOut, **ERRORS},
+    "/items/{int:pk}/plan", response={200: RectificationItemOut, **ERRORS},
     url_name="rectification_item_plan",
     summary="制定整改措施",
     description="整改责任方填写措施、时限与责任人（未开始或整改中的事项；已提请验收或已销号的"
@@ -126,7 +127,7 @@ def item_plan_op(request: HttpRequest, pk: int, data: ItemPlanIn) -> Item:
 
 
 @router.post(
-    "/items/{int:pk}/transition", response={200: ItemOut, **ERRORS},
+    "/items/{int:pk}/transition", response={200: RectificationItemOut, **ERRORS},
     url_name="rectification_item_transition",
     summary="整改进展与验收",
     description="progress 报告进展、submit 提请验收（整改责任方）；accept 验收销号、"

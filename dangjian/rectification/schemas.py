@@ -126,7 +126,7 @@ _ITEM_EXAMPLE: dict[str, Any] = {
 }
 
 
-class ItemOut(Schema):
+class RectificationItemOut(Schema):
     id: int
     plan_id: int
     origin: str = Field(..., description="问题来源")
@@ -164,7 +164,7 @@ class ItemOut(Schema):
 class PlanOut(PlanListItem):
     owner_side: bool = Field(..., description="您是整改责任方（可制定措施、报告进展、提请验收）")
     verifier_side: bool = Field(..., description="您是验收单位（可验收销号或退回）")
-    items: list[ItemOut]
+    items: list[RectificationItemOut]
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         **_PLAN_EXAMPLE, "owner_side": True, "verifier_side": False,

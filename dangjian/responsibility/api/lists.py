@@ -26,10 +26,10 @@ from dangjian.responsibility.api.common import (
 from dangjian.responsibility.api.schemas import (
     ItemDetailOut,
     ItemIn,
-    ItemOut,
     ListDetailOut,
+    ListItemOut,
+    ListOpinionIn,
     ListOut,
-    OpinionIn,
     OrgDetailOut,
     OrgRowOut,
     WindowIn,
@@ -186,7 +186,7 @@ def list_submit(request: HttpRequest, pk: int) -> ResponsibilityList:
     description="审核单位（主体责任清单为县直机关工委，监督责任清单为县纪委）退回待审核的清单，"
                 "须填写修改意见；报送人收到通知。留痕。",
 )
-def list_return(request: HttpRequest, pk: int, data: OpinionIn) -> ResponsibilityList:
+def list_return(request: HttpRequest, pk: int, data: ListOpinionIn) -> ResponsibilityList:
     return _transition(request, pk, ListStatus.RETURNED, data.opinion)
 
 
@@ -195,7 +195,7 @@ def list_return(request: HttpRequest, pk: int, data: OpinionIn) -> Responsibilit
     url_name="responsibility_list_accept", summary="审核通过清单",
     description="审核单位通过待审核的清单，可附意见。留痕。",
 )
-def list_accept(request: HttpRequest, pk: int, data: OpinionIn) -> ResponsibilityList:
+def list_accept(request: HttpRequest, pk: int, data: ListOpinionIn) -> ResponsibilityList:
     return _transition(request, pk, ListStatus.ACCEPTED, data.opinion)
 
 
@@ -220,7 +220,7 @@ def _require_list_editor(user: Any, rlist: ResponsibilityList) -> None:
 
 
 @router.post(
-    "/lists/{int:pk}/items", response={201: ItemOut, **ERRORS},
+    "/lists/{int:pk}/items", response={201: ListItemOut, **ERRORS},
     url_name="responsibility_item_add", summary="增加本单位措施",
     description="在政策要点之外增加本单位的责任事项（起草中或已退回的清单）。完成时限须在本年度内，"
                 "责任人须为本单位在职人员。留痕。",
@@ -249,7 +249,7 @@ def item_detail(request: HttpRequest, pk: int) -> LedgerItem:
 
 
 @router.put(
-    "/items/{int:pk}", response={200: ItemOut, **ERRORS}, url_name="responsibility_item_update",
+    "/items/{int:pk}", response={200: ListItemOut, **ERRORS}, url_name="responsibility_item_update",
     summary="修改台账事项",
     description="修改起草中或已退回清单的事项（全部字段）。留痕（变更前后）。",
 )

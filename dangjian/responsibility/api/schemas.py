@@ -81,7 +81,7 @@ class ItemIn(RespIn):
                                     examples=[12])
 
 
-class OpinionIn(RespIn):
+class ListOpinionIn(RespIn):
     opinion: str = Field("", description="审核意见（退回时必填）", examples=["措施需量化"])
 
 
@@ -230,7 +230,7 @@ class ListOut(Schema):
         "n_done": 1, "rate": 17}]}}
 
 
-class ItemOut(Schema):
+class ListItemOut(Schema):
     id: int
     list_id: int
     order: int = Field(..., description="序号")
@@ -268,7 +268,7 @@ class ReviewOut(Schema):
 
 
 class ListDetailOut(ListOut):
-    items: list[ItemOut]
+    items: list[ListItemOut]
     reviews: list[ReviewOut] = Field(..., description="报送、退回、通过的记录")
     reviewer: str = Field(..., description="审核单位")
     window_opens_at: dt.datetime
@@ -359,7 +359,7 @@ class NoteOut(Schema):
         return str(obj.get_kind_display())
 
 
-class EvaluationOut(Schema):
+class ResponsibilityEvaluationOut(Schema):
     id: int
     year: int
     body_id: int
@@ -425,7 +425,7 @@ class CaseOut(Schema):
         return str(obj.get_stage_display())
 
 
-class AttachmentOut(Schema):
+class RecordAttachmentOut(Schema):
     id: int
     name: str
     mime: str
@@ -442,7 +442,7 @@ class AttachmentOut(Schema):
         return reverse("evidence:download", args=[obj.pk])
 
 
-class StepOut(Schema):
+class ListStepOut(Schema):
     id: int
     stage: Stage
     stage_label: str
@@ -452,7 +452,7 @@ class StepOut(Schema):
     content: str
     follow_up: str
     actor_name: str
-    attachments: list[AttachmentOut]
+    attachments: list[RecordAttachmentOut]
 
     @staticmethod
     def resolve_stage_label(obj: Any) -> str:
@@ -464,7 +464,7 @@ class StepOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    steps: list[StepOut]
+    steps: list[ListStepOut]
     next_stages: list[Stage] = Field(..., description="可进入的下一阶段")
     can_oversee: bool
 
@@ -491,7 +491,7 @@ class OrgDetailOut(Schema):
     can_oversee: bool
     checkpoint: CheckpointOut | None = Field(..., description="最近的纪实链检查点")
     notes: list[NoteOut]
-    evaluation: EvaluationOut | None
+    evaluation: ResponsibilityEvaluationOut | None
     commendations: list[CommendationOut]
     cases: list[CaseOut]
 
@@ -519,7 +519,7 @@ class EntryOut(Schema):
 
 
 class RecordDetailOut(RecordOut):
-    attachments: list[AttachmentOut]
+    attachments: list[RecordAttachmentOut]
     entry: EntryOut | None = Field(..., description="留痕链上的对应条目")
     matches: bool = Field(..., description="记录（含佐证）与留痕一致")
     corrections: list[RecordOut] = Field(..., description="更正本记录的记录")
@@ -543,7 +543,7 @@ class RecordDetailOut(RecordOut):
         return list(obj.corrections.all())
 
 
-class ItemDetailOut(ItemOut):
+class ItemDetailOut(ListItemOut):
     rlist: ListOut
     can_record: bool = Field(..., description="您可为该事项记录履责纪实")
     grace_days: int = Field(..., description="超过该天数记录的为补记")
@@ -562,7 +562,7 @@ class ItemDetailOut(ItemOut):
         return grace_days()
 
 
-class MyItemOut(ItemOut):
+class MyItemOut(ListItemOut):
     body_id: int
     body_name: str
     year: int
@@ -658,7 +658,7 @@ class SpotCheckDetailOut(SpotCheckOut):
         return is_county_wide(_user(context), Perm.RESP_SPOT_CHECK)
 
 
-class JobOut(Schema):
+class ResponsibilityJobOut(Schema):
     id: int
     kind: str
     label: str
@@ -689,7 +689,7 @@ class ChainRowOut(Schema):
 
 class ChainsOut(Schema):
     rows: list[ChainRowOut]
-    recent_jobs: list[JobOut] = Field(..., description="您最近提交的校验与检查点任务")
+    recent_jobs: list[ResponsibilityJobOut] = Field(..., description="您最近提交的校验与检查点任务")
 
 
 class CheckpointMatchOut(Schema):

@@ -22,7 +22,7 @@ from dangjian.responsibility.api.schemas import (
     ChainsOut,
     CheckpointCheckIn,
     CheckpointMatchOut,
-    JobOut,
+    ResponsibilityJobOut,
     SpotCheckDetailOut,
     SpotCheckIn,
     SpotCheckOut,
@@ -162,7 +162,8 @@ def checkpoints_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @router.post(
-    "/chains/verify", response={202: JobOut, **ERRORS}, url_name="responsibility_chains_verify",
+    "/chains/verify", response={202: ResponsibilityJobOut, **ERRORS},
+    url_name="responsibility_chains_verify",
     summary="开始校验（后台）",
     description="提交与页面“开始校验”相同的后台任务：重算每条留痕链的 SM3，逐条比对纪实记录"
                 "（可选核对佐证文件）。同一校验仍在进行时返回该任务。结果在任务页面查看。",
@@ -173,7 +174,7 @@ def chains_verify(request: HttpRequest, data: VerifyIn) -> Status:
 
 
 @router.post(
-    "/chains/checkpoints", response={202: JobOut, **ERRORS},
+    "/chains/checkpoints", response={202: ResponsibilityJobOut, **ERRORS},
     url_name="responsibility_chains_checkpoint", summary="为全部链保存检查点（后台）",
     description="提交与页面相同的后台任务：在一个事务中记录每条链的链头（县级统一检查点）。",
 )

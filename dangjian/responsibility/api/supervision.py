@@ -28,9 +28,9 @@ from dangjian.responsibility.api.schemas import (
     CommendationOut,
     CommendIn,
     EvaluationIn,
-    EvaluationOut,
     NoteIn,
     NoteOut,
+    ResponsibilityEvaluationOut,
     StepIn,
 )
 from dangjian.responsibility.filters import CaseFilter, EvaluationFilter, YearFilter
@@ -68,7 +68,7 @@ def note_add(request: HttpRequest, pk: int, data: NoteIn) -> Status:
 
 
 @router.post(
-    "/orgs/{int:pk}/evaluation", response={200: EvaluationOut, **ERRORS},
+    "/orgs/{int:pk}/evaluation", response={200: ResponsibilityEvaluationOut, **ERRORS},
     url_name="responsibility_evaluation_set", summary="年度考评",
     description="给出组织本年度落实两个责任的考评等次（好/较好/一般/差）和意见；再次提交即修改"
                 "（留痕变更前后）。",
@@ -120,7 +120,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
 
 
 @router.get(
-    "/evaluations", response={200: list[EvaluationOut], **ERRORS},
+    "/evaluations", response={200: list[ResponsibilityEvaluationOut], **ERRORS},
     url_name="responsibility_evaluation_list", summary="年度考评汇总",
     description="督查考评汇总中的年度考评（某年度），可按等次筛选。",
 )
