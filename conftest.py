@@ -91,3 +91,26 @@ def login(client: Any) -> Any:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# The schemathesis run's figures (tests/api_fuzz) at the end of the log, so CI's -q output shows
+# them. The test writes them to a file: under pytest-xdist it runs in a worker, and only this
+# controller process writes the terminal summary.
+FUZZ_SUMMARY = ARTIFACTS / "api-fuzz" / "summary.txt"
+FUZZ_BEFORE = pytest.StashKey[int | None]()
+
+
+def _fuzz_written() -> int | None:
+    return FUZZ_SUMMARY.stat().st_mtime_ns if FUZZ_SUMMARY.exists() else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[FUZZ_BEFORE] = _fuzz_written()  # the clock may be travelling: no time
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    written = _fuzz_written()
+    if written is not None and written != config.stash.get(FUZZ_BEFORE, None):
+        terminalreporter.write_sep("=", "API under schemathesis")
+        for line in FUZZ_SUMMARY.read_text(encoding="utf-8").splitlines():
+            terminalreporter.write_line(line)
