@@ -16,7 +16,7 @@ NO_NUL = r"^[^\x00]*$"  # PostgreSQL stores no NUL character: refused as input
 class AssessmentFilter(ListFilter):
     q: str = Field("", max_length=100, pattern=NO_NUL, description="按单位名称查找",
                    examples=["教育"])
-    team: int | None = Field(None, ge=1, le=MAX_ID, description="考核组 id")
+    team: int | None = Field(None, ge=1, le=MAX_ID, description="考核组 id", examples=[1])
 
     def assessments(self, qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
         if self.q:
@@ -32,7 +32,7 @@ class AssessmentFilter(ListFilter):
 
 
 class ObservationFilter(ListFilter):
-    unit: int | None = Field(None, ge=1, le=MAX_ID, description="单位 id")
+    unit: int | None = Field(None, ge=1, le=MAX_ID, description="单位 id", examples=[12])
     q: str = Field("", max_length=100, pattern=NO_NUL, description="按情况内容查找",
                    examples=["报送"])
 

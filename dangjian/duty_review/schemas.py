@@ -58,27 +58,31 @@ def _out_example(example: dict[str, Any]) -> ConfigDict:
 class AssignmentFilter(ListFilter):
     """The plan page's list of reporters (and the API's)."""
 
-    tier: Tier | None = Field(None, description="述职层级")
-    q: str = Field("", max_length=50, description="按述职人姓名、所在组织查找")
+    tier: Tier | None = Field(None, description="述职层级", examples=["member"])
+    q: str = Field("", max_length=50, description="按述职人姓名、所在组织查找",
+                   examples=["教育局"])
 
 
 class DutyYearQuery(ListFilter):
-    year_id: int | None = Field(None, ge=1, le=2**31 - 1,
+    year_id: int | None = Field(None, ge=1, le=2**31 - 1, examples=[3],
                                 description="年度 id（默认当前选择的年度）")
 
 
 # Plans ---------------------------------------------------------------------------------------
 
 
-class DutyPlanOut(Schema):
-    model_config = _out_example({
+_PLAN_EXAMPLE: dict[str, Any] = {
         "id": 1, "year_id": 3, "year": 2026, "title": "2026年度机关党组织和党员述职评议工作方案",
         "owner_body_id": 2, "owner_body_name": "中共示范县直属机关工作委员会",
         "status": "published", "status_label": "已印发", "report_deadline": "2026-11-30",
         "meetings_from": "2026-12-10", "meetings_to": "2026-12-25",
         "rule": {"kind": "threshold", "good": 0.6}, "rule_kind": "threshold",
         "rule_text": "“好”票占比≥60%为好", "notes": "",
-        "published_at": "2026-10-08T09:30:00+08:00"})
+        "published_at": "2026-10-08T09:30:00+08:00"}
+
+
+class DutyPlanOut(Schema):
+    model_config = _out_example(_PLAN_EXAMPLE)
     id: int
     year_id: int
     year: int = Field(..., description="年度（公历年）")
@@ -118,6 +122,7 @@ class DutyPlanOut(Schema):
 
 
 class PlanCurrentOut(Schema):
+    model_config = _out_example({"year_id": 3, "year": 2026, "plan": None, "can_plan": True})
     year_id: int
     year: int
     plan: DutyPlanOut | None = Field(..., description="该年度的工作方案；尚未制定时为 null")
@@ -139,8 +144,27 @@ class LateReportOut(Schema):
     status: ReportStatus
 
 
+_MEETING_EXAMPLE: dict[str, Any] = {
+        "id": 5, "plan_id": 1, "year": 2026, "tier": "member",
+        "tier_label": "机关党员向所属党支部述职", "form": "meeting", "form_label": "会议述职",
+        "title": "2026年度县教育局第1党支部党员述职评议会", "upper_body_id": 7,
+        "upper_body_name": "县教育局第1党支部", "held_on": "2026-12-18", "place": "三楼会议室",
+        "members": "支部委员会全体委员", "raters": "支部全体党员", "box_id": 9,
+        "box_status": "closed", "box_status_label": "已结束", "closed": True, "agenda_count": 3,
+        "rectification_at": None}
+
+
 class PlanDetailOut(DutyPlanOut):
-    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
+    model_config = _out_example({
+        **_PLAN_EXAMPLE,
+        "summary": [{"tier": "member", "tier_label": "机关党员向所属党支部述职",
+                     "counts": {"draft": 12, "prelim": 5, "approved": 40}, "total": 57},
+                    {"tier": "party_org", "tier_label": "党组织书记向县直机关工委述职",
+                     "counts": {"work_committee": 3, "approved": 15}, "total": 18}],
+        "late": [{"report_id": 52, "reporter_name": "李四",
+                  "reporter_body_name": "县财政局党支部", "deadline": "2026-11-30",
+                  "status": "draft"}],
+        "meetings": [_MEETING_EXAMPLE], "can_plan": True, "can_meet": True})
     summary: list[TierSummaryOut] = Field(..., description="各层级报告进度（您范围内的）")
     late: list[LateReportOut] = Field(..., description="逾期未报送的报告（至多200条）")
     meetings: list[MeetingOut] = Field(..., description="评议会安排")
@@ -174,6 +198,8 @@ class PlanEditIn(In):
 
 
 class GenerateOut(Schema):
+    model_config = _out_example({"created": 57, "plan": _PLAN_EXAMPLE})
+
     created: int = Field(..., description="新生成的述职对象数")
     plan: DutyPlanOut
 
@@ -299,13 +325,16 @@ class CountyEvaluateIn(In):
 # Reports -------------------------------------------------------------------------------------
 
 
-class ReportOut(Schema):
-    model_config = _out_example({
+_REPORT_EXAMPLE: dict[str, Any] = {
         "id": 40, "assignment_id": 31, "year": 2026, "tier": "member",
         "tier_label": "机关党员向所属党支部述职", "reporter_id": 12, "reporter_name": "张三",
         "reporter_body_name": "县教育局第1党支部", "upper_body_name": "县教育局第1党支部",
         "status": "prelim", "status_label": "待基层党组织集体初审", "deadline": "2026-11-30",
-        "late": False, "submitted_at": "2026-11-20T15:02:00+08:00", "approved_at": None})
+        "late": False, "submitted_at": "2026-11-20T15:02:00+08:00", "approved_at": None}
+
+
+class ReportOut(Schema):
+    model_config = _out_example(_REPORT_EXAMPLE)
     id: int
     assignment_id: int
     year: int
@@ -364,7 +393,8 @@ class ReportOut(Schema):
 
 
 class QueueItemOut(ReportOut):
-    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
+    model_config = _out_example({**_REPORT_EXAMPLE, "stage_label": "基层党组织集体初审",
+                                 "stage_body_id": 7, "stage_body_name": "县教育局第1党支部"})
     stage_label: str = Field(..., description="当前审核环节")
     stage_body_id: int
     stage_body_name: str = Field(..., description="办理本环节的组织")
@@ -415,7 +445,24 @@ class StepOut(Schema):
 
 
 class ReportDetailOut(ReportOut):
-    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
+    model_config = _out_example({
+        **_REPORT_EXAMPLE, "approval_opinion": "",
+        "sections": [{"key": "p1", "title": "一、个人学习宣传贯彻习近平新时代中国特色社会主义思想"
+                                             "……情况", "hint": "", "text": "认真学习……"},
+                     {"key": "problems", "title": "六、存在的问题及下一步打算",
+                      "hint": "每行写一个问题；评议会后将据此制定整改方案",
+                      "text": "学习不够深入\n联系群众不够"}],
+        "carried": [{"problem": "“三会一课”记录不规范", "measures": "统一记录本，按月检查",
+                     "deadline": "2026-06-30", "status": "closed", "status_label": "已销号",
+                     "verification": "经支部委员会核查，已整改到位"}],
+        "versions": [{"number": 2, "sections": {"p1": "认真学习……",
+                                                "problems": "学习不够深入\n联系群众不够"},
+                      "author_name": "张三", "created_at": "2026-11-20T15:00:00+08:00"}],
+        "steps": [{"action": "submit", "action_label": "报送", "status_from": "draft",
+                   "status_to": "prelim", "opinion": "", "version": 2, "actor_name": "张三",
+                   "body_name": "县教育局第1党支部", "at": "2026-11-20T15:02:00+08:00"}],
+        "can_edit": False, "can_review": True, "stage_label": "基层党组织集体初审",
+        "stage_body_id": 7, "stage_body_name": "县教育局第1党支部"})
     approval_opinion: str = Field(..., description="工委审定意见")
     sections: list[SectionOut] = Field(..., description="各部分及最新内容")
     carried: list[CarriedOut] = Field(..., description="上年度整改事项（须专题汇报）")
@@ -447,14 +494,7 @@ class OpinionIn(In):
 
 
 class MeetingOut(Schema):
-    model_config = _out_example({
-        "id": 5, "plan_id": 1, "year": 2026, "tier": "member",
-        "tier_label": "机关党员向所属党支部述职", "form": "meeting", "form_label": "会议述职",
-        "title": "2026年度县教育局第1党支部党员述职评议会", "upper_body_id": 7,
-        "upper_body_name": "县教育局第1党支部", "held_on": "2026-12-18", "place": "三楼会议室",
-        "members": "支部委员会全体委员", "raters": "支部全体党员", "box_id": 9,
-        "box_status": "closed", "box_status_label": "已结束", "closed": True, "agenda_count": 3,
-        "rectification_at": None})
+    model_config = _out_example(_MEETING_EXAMPLE)
     id: int
     plan_id: int
     year: int
@@ -510,12 +550,15 @@ class MeetingOut(Schema):
         return n if n is not None else obj.agenda.count()
 
 
-class RemarkOut(Schema):
-    model_config = _out_example({
+_REMARK_EXAMPLE: dict[str, Any] = {
         "id": 2, "meeting_id": 5, "assignment_id": 31, "reporter_name": "张三",
         "kind": "question", "kind_label": "现场询问", "speaker": "县委书记",
         "text": "如何抓好支部标准化建设？", "answer": "逐项对标，年底前完成",
-        "at": "2026-12-18T10:15:00+08:00"})
+        "at": "2026-12-18T10:15:00+08:00"}
+
+
+class RemarkOut(Schema):
+    model_config = _out_example(_REMARK_EXAMPLE)
     id: int
     meeting_id: int
     assignment_id: int
@@ -556,7 +599,14 @@ class AgendaRowOut(Schema):
 
 
 class MeetingDetailOut(MeetingOut):
-    model_config = ConfigDict(json_schema_extra={})  # the parent's example lacks these fields
+    model_config = _out_example({
+        **_MEETING_EXAMPLE, "rule_text": "“好”票占比≥60%为好",
+        "audit": {"issued": 40, "void": 2, "used": 36, "ballots": 36, "counted": 35,
+                  "consistent": True},
+        "is_chair": True,
+        "agenda": [{"assignment_id": 31, "reporter_id": 12, "reporter_name": "张三",
+                    "reporter_body_name": "县教育局第1党支部", "report_id": 40,
+                    "report_status": "approved", "remarks": [_REMARK_EXAMPLE]}]})
     rule_text: str
     audit: BallotAuditOut | None
     is_chair: bool = Field(..., description="您能否主持（记录点评、生成整改方案）")
@@ -607,6 +657,21 @@ class ResultRowOut(Schema):
 
 
 class ResultsOut(Schema):
+    model_config = _out_example({
+        "meeting": _MEETING_EXAMPLE, "closed": True, "rule_text": "“好”票占比≥60%为好",
+        "audit": {"issued": 40, "void": 2, "used": 36, "ballots": 36, "counted": 35,
+                  "consistent": True},
+        "is_chair": True, "can_evaluate": False,
+        "rows": [{"assignment_id": 31, "reporter_name": "张三",
+                  "reporter_body_name": "县教育局第1党支部",
+                  "counts": {"good": 28, "fairly_good": 5, "average": 2, "poor": 0},
+                  "shares": {"good": 0.8, "fairly_good": 0.1429, "average": 0.0571,
+                             "poor": 0.0},
+                  "total": 35, "overall": "good", "overall_label": "好",
+                  "remarks": [_REMARK_EXAMPLE], "evaluation": None,
+                  "rectification_plan_id": None}],
+    })
+
     meeting: MeetingOut
     closed: bool
     rule_text: str
@@ -631,6 +696,13 @@ class RectificationPlanOut(Schema):
 
 
 class RectifyOut(Schema):
+    model_config = _out_example({
+        "meeting": {**_MEETING_EXAMPLE, "rectification_at": "2026-12-20T09:00:00+08:00"},
+        "plans": [{"id": 14, "title": "张三2026年度述职评议问题整改方案",
+                   "owner_body_name": "县教育局第1党支部", "owner_person_name": "张三",
+                   "items": 2}],
+    })
+
     meeting: MeetingOut
     plans: list[RectificationPlanOut]
 

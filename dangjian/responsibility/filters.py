@@ -48,11 +48,11 @@ class YearFilter(ListFilter):
 class OverviewFilter(YearFilter):
     """The 两个责任 overview (the module's index page, its Excel export, the API)."""
 
-    kind: ListKind | None = Field(None, description="责任类型")
+    kind: ListKind | None = Field(None, description="责任类型", examples=["primary"])
     status: ListStatus | Literal["none"] | None = Field(
-        None, description="清单状态（none：未编制）")
-    late: bool | None = Field(None, description="是否逾期报送")
-    q: str = Field("", max_length=100, description="按组织名称查找")
+        None, description="清单状态（none：未编制）", examples=["submitted"])
+    late: bool | None = Field(None, description="是否逾期报送", examples=[False])
+    q: str = Field("", max_length=100, description="按组织名称查找", examples=["教育局"])
 
     def apply(self, rows: list[OrgRow]) -> list[OrgRow]:
         out = rows
@@ -71,9 +71,9 @@ class OverviewFilter(YearFilter):
 
 
 class ListsFilter(YearFilter):
-    kind: ListKind | None = Field(None, description="责任类型")
-    status: ListStatus | None = Field(None, description="清单状态")
-    q: str = Field("", max_length=100, description="按组织名称查找")
+    kind: ListKind | None = Field(None, description="责任类型", examples=["supervisory"])
+    status: ListStatus | None = Field(None, description="清单状态", examples=["accepted"])
+    q: str = Field("", max_length=100, description="按组织名称查找", examples=["卫生健康"])
 
     def apply(self, qs: QuerySet[ResponsibilityList]) -> QuerySet[ResponsibilityList]:
         if self.kind is not None:
@@ -88,8 +88,10 @@ class ListsFilter(YearFilter):
 class RecordPeriod(YearFilter):
     """An organisation's 纪实 over a period: its 纪实 report (page and API) and record list."""
 
-    start: dt.date | None = Field(None, description="开始日期（默认年度开始）")
-    end: dt.date | None = Field(None, description="结束日期（默认今天，不超过年度末）")
+    start: dt.date | None = Field(None, description="开始日期（默认年度开始）",
+                                  examples=["2026-01-01"])
+    end: dt.date | None = Field(None, description="结束日期（默认今天，不超过年度末）",
+                                examples=["2026-06-30"])
 
     def period(self, year: Year) -> tuple[dt.date, dt.date]:
         start = self.start or year.starts
@@ -98,8 +100,8 @@ class RecordPeriod(YearFilter):
 
 
 class CaseFilter(YearFilter):
-    stage: Stage | None = Field(None, description="当前阶段")
-    q: str = Field("", max_length=100, description="按组织名称、问题查找")
+    stage: Stage | None = Field(None, description="当前阶段", examples=["talk"])
+    q: str = Field("", max_length=100, description="按组织名称、问题查找", examples=["纪实"])
 
     def apply(self, qs: QuerySet[Case]) -> QuerySet[Case]:
         if self.stage is not None:
@@ -111,7 +113,7 @@ class CaseFilter(YearFilter):
 
 
 class EvaluationFilter(YearFilter):
-    grade: Grade | None = Field(None, description="考评等次")
+    grade: Grade | None = Field(None, description="考评等次", examples=["good"])
 
     def apply(self, qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
         return qs.filter(grade=self.grade) if self.grade is not None else qs

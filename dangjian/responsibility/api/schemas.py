@@ -9,9 +9,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import Base64Bytes, field_validator
+from pydantic import Base64Bytes, ConfigDict, field_validator
 
-from dangjian.api.schemas import In
+from dangjian.api.schemas import In, example
 from dangjian.core.grades import Grade
 from dangjian.evidence.services import evidence_for
 from dangjian.org.models import Body
@@ -56,16 +56,31 @@ class RespIn(In):
         return value
 
 
+def _in_example(**values: Any) -> ConfigDict:
+    """An input schema's example for the OpenAPI document; unknown fields are still refused."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [values]})
+
+
+# A 纪实 chain's head digest (SM3), as in the examples of checkpoints.
+_DIGEST = "bdfd4f81659181281fdd5bdb2eb4591541ebf322a1b30335fa0b692f6c686626"
+_PREV_DIGEST = "d5b9784517cd8bc18658c91b5cf2d66513260e7199dc340f9d3cb9976fdad29e"
+_DIGEST_11 = "e50c4c0b6a3f6a309aa8d22fe45517d803a457f7410a20eaee6f52764a9ae9b9"
+
+
 def _year() -> Any:
     return Field(None, ge=1949, le=2100, description="年度（默认当前选择的年度）",
                  examples=[2026])
 
 
 class YearIn(RespIn):
+    model_config = _in_example(year=2026)
+
     year: int | None = _year()
 
 
 class WindowIn(RespIn):
+    model_config = _in_example(year=2026, opens="2026-01-01", closes="2026-02-28")
+
     year: int | None = _year()
     opens: dt.date = Field(..., description="开始报送日期", examples=["2026-01-01"])
     closes: dt.date = Field(..., description="截止日期（当日 23:59:59 截止）",
@@ -73,6 +88,11 @@ class WindowIn(RespIn):
 
 
 class ItemIn(RespIn):
+    model_config = _in_example(
+        content="党建品牌创建", targets="形成1个机关党建品牌", measures="每季度推进一次",
+        deadline="2026-12-31", responsible=31,
+    )
+
     content: str = Field(..., description="责任内容", examples=["党建品牌创建"])
     targets: str = Field(..., description="目标要求", examples=["形成1个机关党建品牌"])
     measures: str = Field(..., description="工作措施", examples=["每季度推进一次"])
@@ -82,16 +102,25 @@ class ItemIn(RespIn):
 
 
 class ListOpinionIn(RespIn):
+    model_config = _in_example(opinion="措施需量化")
+
     opinion: str = Field("", description="审核意见（退回时必填）", examples=["措施需量化"])
 
 
 class FileIn(RespIn):
+    model_config = _in_example(name="会议照片.png", data="iVBORw0KGgo=")
+
     name: str = Field(..., max_length=200, description="文件名", examples=["会议照片.png"])
     data: Base64Bytes = Field(..., description="文件内容（Base64）",
                               examples=["iVBORw0KGgo="])
 
 
 class RecordIn(RespIn):
+    model_config = _in_example(
+        summary="召开党委会专题学习", occurred_on="2026-03-15", progress=50,
+        files=[{"name": "会议照片.png", "data": "iVBORw0KGgo="}],
+    )
+
     summary: str = Field(..., description="履责情况", examples=["召开党委会专题学习"])
     occurred_on: dt.date = Field(..., description="履责日期（不晚于今天，本年度内）",
                                  examples=["2026-03-15"])
@@ -101,6 +130,10 @@ class RecordIn(RespIn):
 
 
 class NoteIn(RespIn):
+    model_config = _in_example(
+        year=2026, kind="routine", content="检查台账，纪实及时", noted_on="2026-05-10",
+    )
+
     year: int | None = _year()
     kind: NoteKind = Field(NoteKind.ROUTINE, description="督查方式")
     content: str = Field(..., description="督查情况", examples=["检查台账，纪实及时"])
@@ -108,17 +141,26 @@ class NoteIn(RespIn):
 
 
 class EvaluationIn(RespIn):
+    model_config = _in_example(year=2026, grade="good", opinion="履责到位，台账规范")
+
     year: int | None = _year()
     grade: Grade = Field(..., description="考评等次", examples=["good"])
     opinion: str = Field(..., description="考评意见", examples=["履责到位，台账规范"])
 
 
 class CommendIn(RespIn):
+    model_config = _in_example(year=2026, reason="纪实规范，成效突出")
+
     year: int | None = _year()
     reason: str = Field(..., description="表扬事由", examples=["纪实规范，成效突出"])
 
 
 class StepIn(RespIn):
+    model_config = _in_example(
+        stage="talk", held_on="2026-05-20", by_whom="县纪委第一监督检查室", whom="党委书记",
+        content="约谈督促按时记录纪实", follow_up="一个月内整改到位",
+    )
+
     stage: Stage = Field(..., description="阶段（逐级：提醒→约谈→通报→追责，或销号）",
                          examples=["talk"])
     held_on: dt.date = Field(..., description="时间（不晚于今天）", examples=["2026-05-20"])
@@ -130,11 +172,22 @@ class StepIn(RespIn):
 
 
 class CaseOpenIn(StepIn):
+    model_config = _in_example(
+        year=2026, problem="纪实不及时", stage="remind", held_on="2026-05-12",
+        by_whom="县纪委第一监督检查室", whom="党委书记", content="提醒按时记录履责纪实",
+        follow_up="两周内补齐纪实",
+    )
+
     year: int | None = _year()
     problem: str = Field(..., description="发现的问题", examples=["纪实不及时"])
 
 
 class SpotCheckIn(RespIn):
+    model_config = _in_example(
+        year=2026, title="2026年度履责纪实随机抽查", strata={"primary": 2, "supervisory": 1},
+        seed="",
+    )
+
     year: int | None = _year()
     title: str = Field(..., description="名称", examples=["2026年度履责纪实随机抽查"])
     strata: dict[str, int] = Field(
@@ -144,6 +197,10 @@ class SpotCheckIn(RespIn):
 
 
 class TargetRecordIn(RespIn):
+    model_config = _in_example(
+        findings="台账完整，个别纪实滞后", problems=["纪实滞后"], deadline="2026-09-30",
+    )
+
     findings: str = Field(..., description="检查情况", examples=["台账完整，个别纪实滞后"])
     problems: list[str] = Field([], max_length=50,
                                 description="发现的问题（每项生成一条整改事项）",
@@ -153,12 +210,93 @@ class TargetRecordIn(RespIn):
 
 
 class VerifyIn(RespIn):
+    model_config = _in_example(files=True)
+
     files: bool = Field(False, description="同时核对佐证文件")
 
 
 class CheckpointCheckIn(RespIn):
+    model_config = _in_example(code=f"duty:7#12:{_DIGEST}")
+
     code: str = Field(..., max_length=200, description="检查点编码 duty:组织编号#序号:64位摘要",
                       examples=["duty:12#3:" + "0" * 64])
+
+
+# Example values (shown in /api/docs), shared by the schemas that nest them.
+
+_LIST: dict[str, Any] = dict(
+    id=3, year=2026, body_id=7, body_name="中共县教育局机关委员会", kind="primary",
+    kind_label="主体责任清单", status="submitted", status_label="待审核",
+    submitted_at="2026-02-10T09:00:00+08:00", submitted_late=False, reviewed_at=None,
+    review_opinion="", n_items=6, n_done=1, rate=17,
+)
+_ITEM: dict[str, Any] = dict(
+    id=21, list_id=3, order=2, policy_point="1(1)②",
+    is_own=False, content="组织党员深入学习贯彻习近平新时代中国特色社会主义思想",
+    targets="全年学习计划全部完成，党员学习全覆盖",
+    measures="制定年度学习计划；每月集中学习不少于1次", deadline="2026-12-31",
+    responsible_id=31, responsible_name="李四", progress=50, n_records=3, state="normal",
+)
+_REVIEW: dict[str, Any] = dict(
+    at="2026-02-10T09:00:00+08:00", actor_name="李四", status_from="draft",
+    status_to="submitted", opinion="",
+)
+_CHECKPOINT: dict[str, Any] = dict(
+    chain="duty:7", seq=12, digest=_DIGEST, code=f"duty:7#12:{_DIGEST}",
+    taken_at="2026-06-30T17:00:00+08:00", taken_by="张三", note="县级统一检查点",
+)
+_NOTE: dict[str, Any] = dict(
+    id=5, year=2026, body_id=7, kind="routine", kind_label="平时督查", noted_on="2026-05-10",
+    content="检查台账，纪实及时", author_name="王芳",
+)
+_EVALUATION: dict[str, Any] = dict(
+    id=4, year=2026, body_id=7, body_name="中共县教育局机关委员会", grade="good",
+    grade_label="好", opinion="履责到位，台账规范", evaluated_on="2026-11-25",
+    evaluator_name="王芳",
+)
+_COMMENDATION: dict[str, Any] = dict(
+    id=2, year=2026, body_id=7, body_name="中共县教育局机关委员会",
+    reason="纪实规范，成效突出", commended_on="2026-11-28", issuer_name="王芳",
+)
+_CASE: dict[str, Any] = dict(
+    id=6, year=2026, body_id=9, body_name="中共县卫生健康委员会机关委员会",
+    problem="纪实不及时", stage="talk", stage_label="约谈", target_id=None,
+    opened_at="2026-05-12T10:00:00+08:00",
+)
+_ATTACHMENT: dict[str, Any] = dict(
+    id=55, name="会议照片.jpg", mime="image/jpeg", size=284513,
+    sm3="d21b0dd027394b83df3aed1e670b130998f2b8c552f6a704bba2b0970c92dad2",
+    download_url="/evidence/55/download/",
+)
+_STEP: dict[str, Any] = dict(
+    id=11, stage="talk", stage_label="约谈", held_on="2026-05-20", by_whom="县纪委第一监督检查室",
+    whom="党委书记", content="约谈督促按时记录纪实", follow_up="一个月内整改到位",
+    actor_name="赵强", attachments=[_ATTACHMENT],
+)
+_RECORD: dict[str, Any] = dict(
+    id=81, item_id=21, body_id=7, chain_seq=12, summary="召开党委会专题学习",
+    occurred_on="2026-03-15", recorded_at="2026-03-16T09:20:00+08:00", recorder_name="李四",
+    progress=50, is_late=False, corrects_id=None,
+)
+_TARGET: dict[str, Any] = dict(
+    id=14, body_id=9, body_name="中共县卫生健康委员会机关委员会", stratum="primary",
+    result="problems", result_label="发现问题", findings="台账完整，个别纪实滞后",
+    checked_on="2026-09-10", plan_id=17,
+)
+_SPOTCHECK: dict[str, Any] = dict(
+    id=1, year=2026, title="2026年度履责纪实随机抽查", conductor_name="中共县纪律检查委员会",
+    strata={"primary": 2, "supervisory": 1},
+    population_digest="b1a9e8561748296b5d193b155d1346441c1f71ee3ecab1b809f8b46d779659de",
+    seed_commitment="fda62a77346ca2dc9a711a3e9f540412afa2d64e8ef9b25e146b866f0a52bf12",
+    seed="7f3a9c2e5b1d48a6c0e9f2b7a1d3c5e8", drawn={"primary": [9, 13], "supervisory": [8]},
+    committed_at="2026-09-01T09:00:00+08:00", drawn_at="2026-09-02T09:00:00+08:00",
+    created_by_name="赵强",
+)
+_JOB: dict[str, Any] = dict(
+    id=15, kind="trail.verify", label="留痕校验", state="done", state_label="已完成", stage="",
+    done=120, total=120, created="2026-06-30T16:00:00+08:00",
+    finished="2026-06-30T16:00:08+08:00", url="/jobs/15/",
+)
 
 
 # Outputs -------------------------------------------------------------------------------------
@@ -171,6 +309,11 @@ def _user(context: Any) -> Any:
 
 
 class WindowOut(Schema):
+    model_config = example(
+        year=2026, title="2026年度责任清单报送", opens_at="2026-01-01T00:00:00+08:00",
+        closes_at="2026-02-28T23:59:59+08:00",
+    )
+
     year: int
     title: str
     opens_at: dt.datetime
@@ -178,6 +321,8 @@ class WindowOut(Schema):
 
 
 class ListOut(Schema):
+    model_config = example(**_LIST)
+
     id: int
     year: int
     body_id: int
@@ -222,15 +367,11 @@ class ListOut(Schema):
     def resolve_rate(obj: Any) -> int:
         return rate(annotated(obj, "n_done"), annotated(obj, "n_items"))
 
-    model_config = {"json_schema_extra": {"examples": [{
-        "id": 3, "year": 2026, "body_id": 7, "body_name": "中共县教育局机关委员会",
-        "kind": "primary", "kind_label": "主体责任清单", "status": "submitted",
-        "status_label": "待审核", "submitted_at": "2026-02-10T09:00:00+08:00",
-        "submitted_late": False, "reviewed_at": None, "review_opinion": "", "n_items": 6,
-        "n_done": 1, "rate": 17}]}}
 
 
 class ListItemOut(Schema):
+    model_config = example(**_ITEM)
+
     id: int
     list_id: int
     order: int = Field(..., description="序号")
@@ -260,6 +401,8 @@ class ListItemOut(Schema):
 
 
 class ReviewOut(Schema):
+    model_config = example(**_REVIEW)
+
     at: dt.datetime
     actor_name: str
     status_from: ListStatus
@@ -268,6 +411,13 @@ class ReviewOut(Schema):
 
 
 class ListDetailOut(ListOut):
+    model_config = example(
+        **_LIST, items=[_ITEM], reviews=[_REVIEW], reviewer="县直机关工委",
+        window_opens_at="2026-01-01T00:00:00+08:00",
+        window_closes_at="2026-02-28T23:59:59+08:00", can_edit=False, can_submit=False,
+        can_review=True, recordable=True,
+    )
+
     items: list[ListItemOut]
     reviews: list[ReviewOut] = Field(..., description="报送、退回、通过的记录")
     reviewer: str = Field(..., description="审核单位")
@@ -316,6 +466,12 @@ class ListDetailOut(ListOut):
 
 
 class OrgRowOut(Schema):
+    model_config = example(
+        body_id=7, body_name="中共县教育局机关委员会", kind="primary", list_id=3,
+        status="submitted", status_label="待审核", late=False, n_items=6, n_done=1,
+        completion=17, grade="好", open_cases=0,
+    )
+
     body_id: int
     body_name: str
     kind: ListKind
@@ -331,6 +487,8 @@ class OrgRowOut(Schema):
 
 
 class CheckpointOut(Schema):
+    model_config = example(**_CHECKPOINT)
+
     chain: str
     seq: int
     digest: str
@@ -341,6 +499,8 @@ class CheckpointOut(Schema):
 
 
 class NoteOut(Schema):
+    model_config = example(**_NOTE)
+
     id: int
     year: int
     body_id: int
@@ -360,6 +520,8 @@ class NoteOut(Schema):
 
 
 class ResponsibilityEvaluationOut(Schema):
+    model_config = example(**_EVALUATION)
+
     id: int
     year: int
     body_id: int
@@ -384,6 +546,8 @@ class ResponsibilityEvaluationOut(Schema):
 
 
 class CommendationOut(Schema):
+    model_config = example(**_COMMENDATION)
+
     id: int
     year: int
     body_id: int
@@ -402,6 +566,8 @@ class CommendationOut(Schema):
 
 
 class CaseOut(Schema):
+    model_config = example(**_CASE)
+
     id: int
     year: int
     body_id: int
@@ -426,6 +592,8 @@ class CaseOut(Schema):
 
 
 class RecordAttachmentOut(Schema):
+    model_config = example(**_ATTACHMENT)
+
     id: int
     name: str
     mime: str
@@ -443,6 +611,8 @@ class RecordAttachmentOut(Schema):
 
 
 class ListStepOut(Schema):
+    model_config = example(**_STEP)
+
     id: int
     stage: Stage
     stage_label: str
@@ -464,6 +634,10 @@ class ListStepOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
+    model_config = example(
+        **_CASE, steps=[_STEP], next_stages=["notice", "resolved"], can_oversee=True,
+    )
+
     steps: list[ListStepOut]
     next_stages: list[Stage] = Field(..., description="可进入的下一阶段")
     can_oversee: bool
@@ -482,6 +656,16 @@ class CaseDetailOut(CaseOut):
 
 
 class OrgDetailOut(Schema):
+    # (An organisation yet to draw up this year's list: the nested objects are resolved from
+    # their models, so an example of them here would not validate as a plain dict.)
+    model_config = example(
+        body_id=11, body_name="中共县财政局机关委员会", kind="primary", year=2026, rlist=None,
+        can_edit=True, can_oversee=False,
+        checkpoint={**_CHECKPOINT, "chain": "duty:11", "seq": 4, "digest": _DIGEST_11,
+                    "code": f"duty:11#4:{_DIGEST_11}", "taken_at": "2026-03-31T17:00:00+08:00"},
+        notes=[], evaluation=None, commendations=[], cases=[],
+    )
+
     body_id: int
     body_name: str
     kind: ListKind
@@ -497,6 +681,8 @@ class OrgDetailOut(Schema):
 
 
 class RecordOut(Schema):
+    model_config = example(**_RECORD)
+
     id: int
     item_id: int
     body_id: int
@@ -511,6 +697,11 @@ class RecordOut(Schema):
 
 
 class EntryOut(Schema):
+    model_config = example(
+        chain="duty:7", seq=12, at="2026-03-16T09:20:00+08:00", digest=_DIGEST,
+        prev_digest=_PREV_DIGEST,
+    )
+
     chain: str
     seq: int
     at: dt.datetime
@@ -519,6 +710,13 @@ class EntryOut(Schema):
 
 
 class RecordDetailOut(RecordOut):
+    model_config = example(
+        **_RECORD, attachments=[_ATTACHMENT],
+        entry={"chain": "duty:7", "seq": 12, "at": "2026-03-16T09:20:00+08:00",
+               "digest": _DIGEST, "prev_digest": _PREV_DIGEST},
+        matches=True, corrections=[],
+    )
+
     attachments: list[RecordAttachmentOut]
     entry: EntryOut | None = Field(..., description="留痕链上的对应条目")
     matches: bool = Field(..., description="记录（含佐证）与留痕一致")
@@ -544,6 +742,8 @@ class RecordDetailOut(RecordOut):
 
 
 class ItemDetailOut(ListItemOut):
+    model_config = example(**_ITEM, rlist=_LIST, can_record=True, grace_days=7)
+
     rlist: ListOut
     can_record: bool = Field(..., description="您可为该事项记录履责纪实")
     grace_days: int = Field(..., description="超过该天数记录的为补记")
@@ -563,6 +763,8 @@ class ItemDetailOut(ListItemOut):
 
 
 class MyItemOut(ListItemOut):
+    model_config = example(**_ITEM, body_id=7, body_name="中共县教育局机关委员会", year=2026)
+
     body_id: int
     body_name: str
     year: int
@@ -581,6 +783,8 @@ class MyItemOut(ListItemOut):
 
 
 class TargetOut(Schema):
+    model_config = example(**_TARGET)
+
     id: int
     body_id: int
     body_name: str
@@ -601,6 +805,8 @@ class TargetOut(Schema):
 
 
 class SpotCheckOut(Schema):
+    model_config = example(**_SPOTCHECK)
+
     id: int
     year: int
     title: str
@@ -628,6 +834,15 @@ class SpotCheckOut(Schema):
 
 
 class SpotCheckDetailOut(SpotCheckOut):
+    model_config = example(
+        **_SPOTCHECK, population={"primary": [7, 9, 11, 13], "supervisory": [8, 10]},
+        names={"7": "中共县教育局机关委员会", "8": "中共县教育局机关纪律检查委员会",
+               "9": "中共县卫生健康委员会机关委员会",
+               "10": "中共县卫生健康委员会机关纪律检查委员会",
+               "11": "中共县财政局机关委员会", "13": "中共县农业农村局机关委员会"},
+        targets=[_TARGET], seed_ok=True, draw_ok=True, can_check=True,
+    )
+
     population: dict[str, list[int]]
     names: dict[str, str] = Field(..., description="范围内组织的名称（按 id）")
     targets: list[TargetOut]
@@ -659,6 +874,8 @@ class SpotCheckDetailOut(SpotCheckOut):
 
 
 class ResponsibilityJobOut(Schema):
+    model_config = example(**_JOB)
+
     id: int
     kind: str
     label: str
@@ -681,6 +898,10 @@ class ResponsibilityJobOut(Schema):
 
 
 class ChainRowOut(Schema):
+    model_config = example(
+        body_id=7, body_name="中共县教育局机关委员会", chain="duty:7", checkpoint=_CHECKPOINT,
+    )
+
     body_id: int
     body_name: str
     chain: str
@@ -688,10 +909,20 @@ class ChainRowOut(Schema):
 
 
 class ChainsOut(Schema):
+    model_config = example(
+        rows=[{"body_id": 7, "body_name": "中共县教育局机关委员会", "chain": "duty:7",
+               "checkpoint": _CHECKPOINT}],
+        recent_jobs=[],  # (see ResponsibilityJobOut: resolved from the job, not a dict)
+    )
+
     rows: list[ChainRowOut]
     recent_jobs: list[ResponsibilityJobOut] = Field(..., description="您最近提交的校验与检查点任务")
 
 
 class CheckpointMatchOut(Schema):
+    model_config = example(
+        ok=True, message="检查点与链中第12条记录一致，此前的记录均未被改动",
+    )
+
     ok: bool
     message: str

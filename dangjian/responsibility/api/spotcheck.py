@@ -94,6 +94,15 @@ def spotcheck_detail(request: HttpRequest, pk: int) -> SpotCheck:
 @router.get(
     "/spotchecks/{int:pk}/data", response={200: dict[str, Any], **ERRORS},
     url_name="responsibility_spotcheck_data", summary="抽查公开数据",
+    openapi_extra={"responses": {200: {"content": {"application/json": {"schema": {
+        "examples": [{
+            "抽查": "2026年度两个责任纪实随机抽查",
+            "算法": "SM3(种子:层:组织编号) 十六进制升序取前N个",
+            "抽取数量": {"primary": 3, "supervisory": 2},
+            "抽取范围": {"primary": [3, 7, 9, 12], "supervisory": [21, 22, 25]},
+            "范围摘要SM3": "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0",
+            "种子承诺SM3": "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732",
+        }]}}}}}},
     description="与页面公开的数据相同：算法、抽取数量、范围、两个 SM3；抽取后另含种子和抽中名单，"
                 "任何人可据此重算。",
 )
