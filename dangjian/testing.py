@@ -67,7 +67,8 @@ class County:
         }
 
     def _module_objects(self) -> dict[str, Any]:
-        """Each app may add named records through `<app>.testing.matrix_objects(county)`."""
+        """Each app may add named records through `<app>.testing.matrix_objects(county)` (an
+        app's testing module may hold other test helpers and no records)."""
         import importlib
 
         from django.apps import apps
@@ -82,7 +83,9 @@ class County:
                 if exc.name != f"{config.name}.testing":
                     raise
                 continue
-            out.update(module.matrix_objects(self))
+            provide = getattr(module, "matrix_objects", None)
+            if provide is not None:
+                out.update(provide(self))
         return out
 
     def _boxes(self) -> dict[str, Any]:
