@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.duty_review",
     "dangjian.responsibility",
+    "dangjian.backup",
     "dangjian.demo",
     "dangjian.api",
 ]
