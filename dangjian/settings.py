@@ -7,6 +7,7 @@ BALLOT_CODE_KEY keys the ballot codes' stored hashes  } unless DANGJIAN_DEMO or 
 <KEY>_FALLBACKS comma-separated former values of a key, still accepted (rotation)
 DANGJIAN_DEMO   "1" for the demo (`make demo`, the tests): keys generated once under DANGJIAN_HOME
 DEBUG           "1" for development (keys generated as for the demo)
+BACKUP_DIR, BACKUP_DAILY, BACKUP_KEEP  backups (see the block near the end)
 ALLOWED_HOSTS   comma-separated
 """
 
@@ -240,6 +241,12 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Backups (`dangjian backup` / `restore`, dangjian/backup): where archives go by default, and
+# with BACKUP_DAILY=1 the worker takes one a day there, keeping the newest BACKUP_KEEP.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", HOME / "backups"))
+BACKUP_DAILY = _env_bool("BACKUP_DAILY")
+BACKUP_KEEP = _env_int("BACKUP_KEEP", 7)
 
 LOGGING = {
     "version": 1,

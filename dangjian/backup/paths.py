@@ -13,4 +13,4 @@ def witness_path() -> Path:
 
 
 def backup_dir() -> Path:
-    return Path(getattr(settings, "BACKUP_DIR", settings.HOME / "backups"))
+    return Path(settings.BACKUP_DIR)

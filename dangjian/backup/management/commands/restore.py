@@ -5,10 +5,12 @@ any check fails."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from dangjian.backup.management.commands.backup import keys_notice
 from dangjian.backup.manifest import BackupError
@@ -39,7 +41,9 @@ class Command(BaseCommand):
     def _summary(self, r: RestoreResult) -> None:
         c, m = r.check, r.manifest
         w = self.stdout.write
-        w(f"已恢复归档（{m['created_at']} 备份，程序版本 {m['app_version']}，{m['vendor']}）")
+        made = timezone.localtime(dt.datetime.fromisoformat(m["created_at"]))
+        w(f"已恢复归档（{made:%Y-%m-%d %H:%M:%S} 备份，"
+          f"程序版本 {m['app_version']}，{m['vendor']}）")
         w(f"  行数：{c.tables}张表共{c.rows}行，"
           + ("与清单一致" if not c.count_mismatches else f"{len(c.count_mismatches)}张表不符"))
         for line in c.count_mismatches[:20]:
