@@ -45,9 +45,12 @@ def _archive_path(output: Path | None) -> Path:
     if output is None:
         output = backup_dir()
         output.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if output.is_dir():
-        return output / name
-    return output
+    path = output / name if output.is_dir() else output
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if path.resolve().is_relative_to(media):  # it would be walked into itself
+        raise BackupError(f"归档不能写在文件目录 {media} 之内")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 @dataclass
