@@ -9,6 +9,7 @@ ALIASES = {
     "demo-accounts": "demo_accounts",
     "send-reminders": "send_reminders",
     "verify-trail": "verify_trail",
+    "rotate-data-key": "rotate_data_key",
 }
 
 

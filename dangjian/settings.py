@@ -4,6 +4,7 @@ DANGJIAN_HOME   where data and uploads live (default ./var), and the demo's gene
 DATABASE_URL    e.g. postgres://user@127.0.0.1:5432/dangjian (default: SQLite in DANGJIAN_HOME)
 SECRET_KEY      signs sessions and CSRF tokens        } each key its own variable, required
 BALLOT_CODE_KEY keys the ballot codes' stored hashes  } unless DANGJIAN_DEMO or DEBUG is set
+DATA_KEY        seals ID numbers at rest (SM4-GCM)    }
 <KEY>_FALLBACKS comma-separated former values of a key, still accepted (rotation)
 DANGJIAN_DEMO   "1" for the demo (`make demo`, the tests): keys generated once under DANGJIAN_HOME
 DEBUG           "1" for development (keys generated as for the demo)
@@ -29,8 +30,18 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, str(default)))
 
 
+# Data files: readable by their owner only. The umask covers every file this process creates
+# (the SQLite database and its -wal, generated keys, uploads, documents); a home made before is
+# brought to the same modes (its top level: the directory, database and key files).
+os.umask(0o077)
 HOME = Path(os.environ.get("DANGJIAN_HOME", Path.cwd() / "var")).resolve()
-HOME.mkdir(parents=True, exist_ok=True)
+HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
+for _path in (HOME, *HOME.iterdir()):
+    _st = _path.lstat()
+    if _st.st_uid == os.getuid() and not _path.is_symlink() and _st.st_mode & 0o077:
+        _path.chmod(_st.st_mode & 0o700)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 
 DEBUG = _env_bool("DEBUG")
@@ -44,6 +55,7 @@ DEMO = _env_bool("DANGJIAN_DEMO")
 KEYS = {
     "SECRET_KEY": "会话与表单签名 (sessions, CSRF tokens)",
     "BALLOT_CODE_KEY": "测评票码的密钥哈希 (ballot codes' keyed hashes)",
+    "DATA_KEY": "身份证号加密存储 (ID numbers sealed at rest; rotate-data-key)",
 }
 # Before BALLOT_CODE_KEY existed, the codes' hash was keyed by SECRET_KEY: a demo home made then
 # has only `secret_key`, and its ballot key starts as a copy of it, so its printed codes stay valid.
@@ -80,6 +92,8 @@ SECRET_KEY = _key("SECRET_KEY")
 SECRET_KEY_FALLBACKS = _fallbacks("SECRET_KEY")
 BALLOT_CODE_KEY = _key("BALLOT_CODE_KEY")
 BALLOT_CODE_KEY_FALLBACKS = _fallbacks("BALLOT_CODE_KEY")
+DATA_KEY = _key("DATA_KEY")
+DATA_KEY_FALLBACKS = _fallbacks("DATA_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
@@ -161,7 +175,9 @@ _db: Any = dj_database_url.parse(
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: a deleted or overwritten row's bytes are zeroed, not left in free pages.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dangjian.core.crypto import SealedField
+from dangjian.org.id_numbers import CONTEXT, IdNumberDigestField, IdNumberTailField
 from dangjian.org.idcard import mask_id_number
 
 
@@ -180,9 +182,14 @@ class Person(models.Model):
     name = models.CharField("姓名", max_length=40)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = models.CharField(
-        "身份证号", max_length=18, unique=True, null=True, blank=True
+    # Sealed at rest (SM4-GCM under DATA_KEY); found and kept unique by its keyed digest; its
+    # last 4 characters (shown masked anyway) for the picker's search. See org/id_numbers.py.
+    id_number = SealedField("身份证号", context=CONTEXT, null=True, blank=True)
+    id_number_digest = IdNumberDigestField(
+        "身份证号摘要", max_length=44, unique=True, null=True, blank=True, editable=False
     )
+    id_number_tail = IdNumberTailField("身份证号后4位", max_length=4, blank=True, default="",
+                                       editable=False)
     education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
     major = models.CharField("专业", max_length=60, blank=True)
     job_title = models.CharField("行政职务", max_length=60, blank=True)

@@ -1,5 +1,7 @@
 """Export the scoped lists of bodies, people and posts in the import template's columns, so an
-export re-imports cleanly. ID numbers are masked unless the user may edit that person."""
+export re-imports cleanly. ID numbers are masked unless the user may see the full number on the
+person's page (edit where they sit: person_id_reveal's rule); an export with any full number is
+traced, saying how many (person_ids_exported)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from dangjian.org.idcard import mask_id_number
 from dangjian.org.models import Body, Person, Post
 from dangjian.org.scope import Grant, Perm, grants_for
 from dangjian.org.selectors import body_list, person_list, post_list
+from dangjian.org.services.people import person_ids_exported
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,28 @@ class _Context:
             return ""
         return body.code if body.name in self.ambiguous and body.code else body.name
 
+    revealed: int = 0  # full numbers written
+    revealed_path: str | None = None  # the deepest body over all of their people
+
     def id_number(self, person: Person) -> str:
         number = person.id_number or ""
-        placed = [b for b in (person.branch, person.unit) if b is not None]
-        if any(covers(self.edit_grants, b) for b in placed):
-            return number
-        return mask_id_number(number)
+        placed = person.branch or person.unit
+        if not number or not covers(self.edit_grants, placed):
+            return mask_id_number(number)
+        self.revealed += 1
+        self.revealed_path = _common_path(self.revealed_path, placed.path)
+        return number
+
+
+def _common_path(a: str | None, b: str) -> str:
+    if a is None:
+        return b
+    common = []
+    for x, y in zip(a.strip("/").split("/"), b.strip("/").split("/"), strict=False):
+        if x != y:
+            break
+        common.append(x)
+    return f"/{'/'.join(common)}/" if common else ""
 
 
 def _bodies(user: Any, f: ExportFilter) -> QuerySet[Body]:
@@ -129,15 +148,23 @@ def _cell(spec: SheetSpec, key: str, value: Any) -> Any:
     return value
 
 
-def export_rows(*, user: Any, kind: str, filters: ExportFilter) -> Iterator[list[Any]]:
+def _rows(user: Any, kind: str, filters: ExportFilter, ctx: _Context) -> Iterator[list[Any]]:
     """The rows in the spec's column order; a fixed number of queries however many rows."""
     spec = SPECS[kind]
     source, to_row = _SOURCES[kind]
-    ctx = _Context(user)
     for obj in source(user, filters).iterator(chunk_size=2000):
         row = to_row(obj, ctx)
         yield [_cell(spec, c.key, row[c.key]) for c in spec.columns]
 
 
+def export_rows(*, user: Any, kind: str, filters: ExportFilter) -> Iterator[list[Any]]:
+    return _rows(user, kind, filters, _Context(user))
+
+
 def export_bytes(*, user: Any, kind: str, filters: ExportFilter) -> bytes:
-    return rows_bytes(SPECS[kind], export_rows(user=user, kind=kind, filters=filters))
+    ctx = _Context(user)
+    data = rows_bytes(SPECS[kind], _rows(user, kind, filters, ctx))
+    if ctx.revealed:
+        person_ids_exported(actor=user, what=SPECS[kind].export_name, count=ctx.revealed,
+                            scope_path=ctx.revealed_path or "")
+    return data

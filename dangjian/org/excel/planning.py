@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from dangjian.org.excel.reading import Row
 from dangjian.org.excel.resolve import BodyIndex, PendingBody, covers
+from dangjian.org.id_numbers import id_number_q, taken_id_numbers
 from dangjian.org.models import Body, Person, Post
 from dangjian.org.scope import Grant, Perm, grants_for, scope_filter
 from dangjian.org.services import ManyRefused, body_create, people_create_many, post_assign
@@ -194,10 +195,7 @@ class PeoplePlan:
         numbers = [r.values["id_number"] for r in rows if r.values.get("id_number")]
         existing: set[str] = set()
         for chunk in _chunks(numbers):
-            existing.update(
-                n for n in Person.objects.filter(id_number__in=chunk)
-                .values_list("id_number", flat=True) if n
-            )
+            existing.update(taken_id_numbers(Person.objects.all(), chunk))
         seen: dict[str, int] = {}
         namesakes = self._namesakes(rows)
         unnumbered: dict[tuple[str, int], int] = {}  # (name, unit) -> first row without ID
@@ -272,8 +270,7 @@ class PeoplePlan:
     @staticmethod
     def _find_clashes(rows: list[Row]) -> None:
         numbers = [r.values["id_number"] for r in rows if r.values.get("id_number")]
-        taken = set(Person.objects.filter(id_number__in=numbers)
-                    .values_list("id_number", flat=True))
+        taken = taken_id_numbers(Person.objects.all(), numbers)
         found = False
         for row in rows:
             if row.values.get("id_number") in taken:
@@ -296,7 +293,7 @@ class PostsPlan(RowByRow):
         visible = scope_filter(actor, Perm.ORG_VIEW, Person.objects.all())
         by_number: dict[str, Person] = {}
         for chunk in _chunks(r.values["id_number"] for r in rows if r.values.get("id_number")):
-            by_number.update((p.id_number or "", p) for p in visible.filter(id_number__in=chunk))
+            by_number.update((p.id_number or "", p) for p in visible.filter(id_number_q(chunk)))
         by_name: dict[str, list[Person]] = {}
         names = (r.values["person_name"] for r in rows
                  if r.values.get("person_name") and not r.values.get("id_number"))

@@ -6,12 +6,24 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Cast
 
 from dangjian.bulk import insert_many
+from dangjian.core.crypto import current_key_id, sealed_key_id
+from dangjian.org.id_numbers import id_number_digest, taken_id_numbers
 from dangjian.org.idcard import birth_date_from, id_number_problem
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
 from dangjian.org.scope import Perm, require_body
-from dangjian.trail.changes import Change, change_record, change_record_many, diff, snapshot
+from dangjian.trail.changes import (
+    SYSTEM_CHAIN,
+    Change,
+    change_record,
+    change_record_many,
+    changes_chain,
+    diff,
+    snapshot,
+)
+from dangjian.trail.services import trail_append
 
 PERSON_FIELDS = (
     "name", "gender", "birth_date", "id_number", "education", "major", "job_title", "rank",
@@ -36,6 +48,12 @@ def _validate(person: Person, *, many: bool = False) -> None:
             errors["birth_date"] = "出生日期与身份证号不一致"
     else:
         person.id_number = None
+    # What pre_save would store, now: the clash check below reads it.
+    person.id_number_digest = id_number_digest(person.id_number) if person.id_number else None
+    person.id_number_tail = (person.id_number or "")[-4:]
+    if not many and "id_number" not in errors and person.id_number and taken_id_numbers(
+            Person.objects.exclude(pk=person.pk), [person.id_number]):
+        errors["id_number"] = person.unique_error_message(Person, ("id_number",)).messages[0]
     unit: Body | None = getattr(person, "unit", None) if person.unit_id else None
     if unit is not None and unit.kind not in UNIT_KINDS:
         errors["unit"] = "所在单位应为部门（单位）"
@@ -63,10 +81,11 @@ def _validate(person: Person, *, many: bool = False) -> None:
     if many:
         person.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
     else:
-        person.full_clean()
+        person.full_clean(exclude=_DERIVED)  # the ID number's uniqueness: checked above
 
 
 _RELATIONS = ("unit", "branch")
+_DERIVED = ("id_number_digest", "id_number_tail")
 
 
 def _require_placement(actor: Any, person: Person) -> None:
@@ -165,10 +184,9 @@ def _id_number_clashes(people: Sequence[Person],
     """The ID number is unique: against the database (one query per thousand) and within the
     batch, with the message `full_clean` gives."""
     numbers = [p.id_number for i, p in enumerate(people) if p.id_number and i not in skip]
-    taken: set[str | None] = set()
+    taken: set[str] = set()
     for start in range(0, len(numbers), _BATCH):
-        taken.update(Person.objects.filter(id_number__in=numbers[start:start + _BATCH])
-                     .values_list("id_number", flat=True))
+        taken.update(taken_id_numbers(Person.objects.all(), numbers[start:start + _BATCH]))
     out: dict[int, ValidationError] = {}
     for i, person in enumerate(people):
         if i in skip or not person.id_number:
@@ -189,11 +207,24 @@ def person_id_reveal(*, actor: Any, person: Person) -> str:
     return person.id_number or ""
 
 
+def person_ids_exported(*, actor: Any, what: str, count: int, scope_path: str) -> None:
+    """Trace an export that wrote `count` full ID numbers (the export gives them only to whom
+    person_id_reveal would): who, when, which list, how many — on the trail of the deepest
+    body over all of those people, so whoever reads that body's trace sees it."""
+    trail_append(chain=changes_chain(scope_path), actor=actor, action="reveal",
+                 subject_type=Person._meta.label_lower, subject_id="", subject_label=what,
+                 scope_path=scope_path, after={"导出": what, "完整身份证号条数": count},
+                 note=f"导出{what}，含完整身份证号{count}条")
+
+
 def _traced(person: Person) -> dict[str, Any]:
-    data = snapshot(person)
+    data = snapshot(person, _TRACED)
     if person.id_number:  # the trace is read widely: keep the number masked there too
         data["身份证号"] = person.id_number_masked
     return data
+
+
+_TRACED = [f.name for f in Person._meta.concrete_fields if f.name not in _DERIVED]
 
 
 @transaction.atomic
@@ -225,3 +256,31 @@ def person_leave(*, actor: Any, person: Person, on: dt.date, reason: str = "") -
     person.posts.filter(end__isnull=True).update(end=on, end_reason=reason or "调离")
     change_record(actor=actor, action="end", obj=person, after={"调离日期": on, "原因": reason})
     return person
+
+
+@transaction.atomic
+def person_id_numbers_reseal(*, actor: Any = None, batch: int = _BATCH) -> tuple[int, int]:
+    """Reseal every ID number under the current DATA_KEY (read under it or a fallback) and
+    recompute its digest: after this the fallbacks can be dropped. Returns (resealed, of which
+    were under a former key). Traced once on the system chain, with the figures."""
+    current = current_key_id()
+    resealed = former = 0
+    rows = (Person.objects.exclude(id_number=None).order_by("pk")
+            .annotate(sealed=Cast("id_number", models.TextField())))
+    last = 0
+    while True:
+        people = list(rows.filter(pk__gt=last)[:batch])
+        if not people:
+            break
+        for person in people:
+            former += sealed_key_id(person.sealed) != current
+            person.id_number_digest = id_number_digest(person.id_number or "")
+            person.id_number_tail = (person.id_number or "")[-4:]
+        Person.objects.bulk_update(people, ["id_number", *_DERIVED])
+        resealed += len(people)
+        last = people[-1].pk
+    trail_append(chain=SYSTEM_CHAIN, actor=actor, action="update",
+                 subject_type=Person._meta.label_lower, subject_id="",
+                 subject_label="身份证号数据密钥轮换",
+                 after={"重新加密条数": resealed, "原由旧密钥加密条数": former})
+    return resealed, former

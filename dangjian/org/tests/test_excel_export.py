@@ -139,7 +139,8 @@ def _clear_people(unit):
     attic = Body.objects.create(name="旧人员", kind=BodyKind.UNIT, parent=None,
                                 valid_from=START, valid_to=START, path="/attic/")
     Person.objects.filter(unit=unit).update(
-        name="旧", id_number=None, left_on=START, unit=attic, branch=None)
+        name="旧", id_number=None, id_number_digest=None, id_number_tail="", left_on=START,
+        unit=attic, branch=None)
 
 
 def _person_fields(p):

@@ -92,7 +92,7 @@ def search(user: Any, q: str) -> tuple[list[PickRow], bool]:
     张三丰), and whether there were more."""
     match = Q(name__contains=q)
     if _ID_TAIL.fullmatch(q.upper()):
-        match |= Q(id_number__endswith=q.upper())
+        match |= Q(id_number_tail=q.upper())  # the number itself is sealed
     qs = (people_in_reach(user).filter(match).annotate(name_len=Length("name"))
           .order_by("name_len", "unit__path", "name", "pk"))
     people = pick_rows(user, qs[:PICK_LIMIT + 1])
