@@ -1,5 +1,6 @@
-"""People (R0.2), through org.selectors and org.services. ID numbers are shown in full only to
-those who may maintain the person."""
+"""People (R0.2), through org.selectors and org.services. ID numbers are masked; the detail gives
+the full number only when asked (`reveal_id=true`) to those who may maintain the person, and
+each such look is traced, as on the page."""
 
 from typing import Any
 
@@ -29,10 +30,11 @@ router = Router(tags=["人员"])
 class PersonView:
     """A person as one user may see them: the ID number and posts decided by the scope gate."""
 
-    def __init__(self, user: Any, person: Person) -> None:
+    def __init__(self, user: Any, person: Person, *, reveal: bool = False) -> None:
         self._person = person
-        full = allows(user, Perm.ORG_EDIT, person)
-        self.id_number = (person.id_number or "") if full else person.id_number_masked
+        full = reveal and bool(person.id_number) and allows(user, Perm.ORG_EDIT, person)
+        self.id_number = (services.person_id_reveal(actor=user, person=person) if full
+                          else person.id_number_masked)
         self.id_number_is_masked = not full and bool(person.id_number)
         self.posts: list[Post] = list(
             selectors.post_list(user=user).filter(person=person).order_by("start", "pk")
@@ -77,10 +79,11 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> QuerySet[
 @router.get(
     "/{int:pk}", response={200: PersonOut, **ERRORS}, url_name="person_detail",
     summary="人员详情",
-    description="范围外的人员返回 404。身份证号仅对有维护权限者完整显示，其余脱敏。",
+    description="范围外的人员返回 404。身份证号脱敏；有维护权限者加 reveal_id=true "
+                "可见完整号码，每次查看留痕。",
 )
-def person_detail(request: HttpRequest, pk: int) -> PersonView:
-    return PersonView(request.user, person_or_404(request.user, pk))
+def person_detail(request: HttpRequest, pk: int, reveal_id: bool = False) -> PersonView:
+    return PersonView(request.user, person_or_404(request.user, pk), reveal=reveal_id)
 
 
 @router.post(

@@ -41,10 +41,20 @@ def test_branch_secretary_cannot_read_a_person_of_another_department(county, log
 @pytest.mark.req("X.3", "R0.4", "R0.2")
 def test_id_number_is_masked_unless_the_caller_may_edit_the_person(county, login):
     person = county.depts[0].people[0]
-    editor = login(county.user(Role.ORG_SECRETARY)).get(f"/api/people/{person.pk}").json()
-    assert editor["id_number"] == person.id_number
-    assert editor["id_number_is_masked"] is False
-    reader = login(county.user(Role.DISCIPLINE_COMMISSION)).get(f"/api/people/{person.pk}")
+    secretary = county.user(Role.ORG_SECRETARY)
+    editor = login(secretary)
+    plain = editor.get(f"/api/people/{person.pk}").json()
+    assert plain["id_number"] == person.id_number_masked
+    looks = TrailEntry.objects.filter(action="reveal", subject_id=str(person.pk))
+    assert not looks.exists()
+    revealed = editor.get(f"/api/people/{person.pk}?reveal_id=true").json()
+    assert revealed["id_number"] == person.id_number
+    assert revealed["id_number_is_masked"] is False
+    # Each look is traced like the page's reveal (who, whom), the number masked in the trace.
+    (look,) = looks
+    assert look.actor == secretary and person.id_number not in str(look.after)
+    reader = login(county.user(Role.DISCIPLINE_COMMISSION)).get(
+        f"/api/people/{person.pk}?reveal_id=true")
     assert reader.status_code == 200
     data = reader.json()
     assert data["id_number"] == person.id_number_masked != person.id_number
