@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from dangjian.ballots import rules
 from dangjian.ballots.cast import cast
-from dangjian.ballots.models import Box, BoxStatus, Candidate, Code
+from dangjian.ballots.models import Ballot, Box, BoxStatus, Candidate, Code
 from dangjian.core.grades import Grade
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, require_body
@@ -151,10 +151,24 @@ def _set_status(actor: Any, box: Box, to: str, allowed_from: set[str], check_sco
         else:
             box.closed_at = timezone.now()
         box.save(update_fields=["status", "opened_at", "closed_at"])
+        if to == BoxStatus.CLOSED:
+            _reshuffle(box)
         change_record(actor=actor, action="update", obj=box,
                       before={"状态": BoxStatus(before).label},
                       after={"状态": BoxStatus(to).label})
     return box
+
+
+def _reshuffle(box: Box) -> None:
+    """Write the closed box's ballots anew, in a random order, in one transaction: while a box
+    is open its ballots' ids, place in the table and (on PostgreSQL) transaction ids follow the
+    order they were cast in; once closed they share one transaction and follow nothing. The
+    receipts and grades are kept; nothing refers to a ballot's id."""
+    rows = list(Ballot.objects.filter(box=box).values_list("receipt", "marks"))
+    secrets.SystemRandom().shuffle(rows)
+    Ballot.objects.filter(box=box).delete()
+    Ballot.objects.bulk_create([Ballot(box=box, receipt=receipt, marks=marks)
+                                for receipt, marks in rows], batch_size=500)
 
 
 def box_open(*, actor: Any, box: Box, check_scope: bool = True) -> Box:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -182,19 +184,29 @@ def _box_id(token: str) -> int:
     return found
 
 
-def _leave_session_alone(request: HttpRequest) -> None:
-    """A rater's request writes nothing but the ballot: a signed-in rater's session is not
-    saved (its refreshed idle time would be a row written beside the ballot, with the rater's
-    account in it)."""
-    session = getattr(request, "session", None)
-    if session is not None:
-        session.modified = False
+def _as_nobody(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A rater's request writes nothing but the ballot, whoever is signed in on the phone: the
+    page is rendered as for nobody (no menu, year or notifications, whose layout may write a
+    row), and the session is not saved (its refreshed idle time would be a row written beside
+    the ballot, with the rater's account in it)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        request.user = AnonymousUser()
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            session = getattr(request, "session", None)
+            if session is not None:
+                session.modified = False
+
+    return wrapped
 
 
 @never_cache
 @csrf_exempt
+@_as_nobody
 def rater_form(request: HttpRequest, token: str) -> HttpResponse:
-    _leave_session_alone(request)
     if request.method != "POST":
         box = get_object_or_404(Box, token=token)
         return render(request, "ballots/rater_form.html", _rater_context(box))
@@ -214,8 +226,8 @@ def rater_form(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(before + done.receipt + after)
 
 
+@_as_nobody
 def receipts(request: HttpRequest, token: str) -> HttpResponse:
-    _leave_session_alone(request)
     box = get_object_or_404(Box, token=token)
     listed = selectors.receipts(box) if box.status == BoxStatus.CLOSED else []
     return render(request, "ballots/receipts.html", {"box": box, "receipts": listed,
