@@ -183,6 +183,7 @@ def test_no_ballot_can_be_linked_to_its_slip():
     used_in_print_order = sorted(used)
     slips_by_ballot_order = [truth[r[1]] for r in ballots]
     hits = sum(a == b for a, b in zip(slips_by_ballot_order, used_in_print_order, strict=True))
+    print(f"\n{connection.vendor}: ballots paired with the sheet by order: {hits} of {CAST}")
     assert hits <= 8  # a random pairing of 200 has ~1 fixed point; 9+ is a 1e-6 event
     left_ids = {r[0] for r in codes}
     first = min(r[0] for r in by_id)
@@ -190,6 +191,7 @@ def test_no_ballot_can_be_linked_to_its_slip():
     assert len(missing) == CAST
     guessed = {n: missing_id - first for n, missing_id in enumerate(missing)}
     hits = sum(guessed[n] == slip for n, slip in enumerate(slips_by_ballot_order))
+    print(f"{connection.vendor}: ballots paired with the missing code ids: {hits} of {CAST}")
     assert hits <= 8
     # The codes left, whose slips the attacker knows, show their ids do not follow the sheet.
     left = sorted(codes)
@@ -227,6 +229,9 @@ def test_no_ballot_can_be_linked_to_its_slip():
     a = audit(box)
     assert (a.issued, a.used, a.void, a.ballots) == (ISSUED, CAST, ISSUED - CAST, CAST)
     assert a.consistent
+    print(f"\n{connection.vendor}: rho(code id, sheet) {rho_id:+.3f}, rho(code place, sheet) "
+          f"{rho_place:+.3f}, rho(codes left) {rho_left:+.3f}, rho(ballot id after close, "
+          f"cast order) {rho_cast:+.3f}; audit {a}")
 
 
 def _post(url: str, data: dict[str, str]) -> tuple[int, str]:

@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from dangjian.ballots.testing import database_files
+
 BEFORE = [("ballots", "0001_initial")]
 AFTER = [("ballots", "0002_marks_in_ballot")]
 
@@ -48,28 +50,6 @@ def _latest():
     return [key for key in executor.loader.graph.leaf_nodes() if key[0] == "ballots"]
 
 
-def _files_of(table: str) -> bytes:
-    """The bytes on disk of a table and its indexes (the database's own files)."""
-    from pathlib import Path
-
-    if connection.vendor == "sqlite":
-        path = Path(connection.settings_dict["NAME"])
-        wal = path.with_name(path.name + "-wal")
-        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-    with connection.cursor() as cur:
-        cur.execute("CHECKPOINT")
-        cur.execute("SHOW data_directory")
-        home = Path(cur.fetchone()[0])
-        cur.execute("SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE c.oid = %s::regclass "
-                    "OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = %s::regclass)",
-                    [table, table])
-        paths = [home / p for (p,) in cur.fetchall()]
-    try:
-        return b"".join(p.read_bytes() for p in paths)
-    except OSError:
-        pytest.skip("the PostgreSQL server's files cannot be read from here")
-
-
 @pytest.mark.req("R2.7")
 @pytest.mark.django_db(transaction=True)
 def test_used_codes_go_with_their_digests_and_the_audit_still_adds_up(county):
@@ -96,7 +76,9 @@ def test_used_codes_go_with_their_digests_and_the_audit_still_adds_up(county):
             tokens.add(box.token)
         assert len(tokens) == 2 and all(len(t) == 22 for t in tokens)
         assert set(Code.objects.values_list("digest", flat=True)) == set(unused)
-        on_disk = _files_of("ballots_code")
+        on_disk = database_files("ballots_code")
+        if on_disk is None:
+            pytest.skip("the PostgreSQL server's files cannot be read from here")
         assert [d for d in unused if d.encode() in on_disk] == unused  # the scan sees them
         assert [d for d in used if d.encode() in on_disk] == []
         apps = _migrate([("ballots", "0002_marks_in_ballot")])  # and back: used rows counted
