@@ -3,10 +3,12 @@
 A cast deletes its code's row. SQLite overwrites the row's bytes at once (`secure_delete`) and
 this command only checkpoints the write-ahead log into the file. PostgreSQL keeps the deleted
 version (its digest, and as `xmax` the ballot's transaction id) in the table's pages until it is
-vacuumed, and its bytes may outlive a plain vacuum: `VACUUM FULL` writes the codes table and its
-indexes anew from the live rows. It locks the codes table for its duration (a fraction of a
-second for thousands of codes; casts wait for it), so run it after closing a box, e.g. from
-cron at night. Running it again does no harm.
+vacuumed, and its bytes may outlive a plain vacuum: a `VACUUM` removes the dead versions, then
+`VACUUM FULL` writes the codes table and its indexes anew from the live rows (on its own, `VACUUM
+FULL` was seen to copy versions deleted moments before as still needed). A transaction older
+than the deletes, open in the same database, keeps them until it ends. It locks the codes table
+for its duration (a fraction of a second for thousands of codes; casts wait for it), so run it
+after closing a box, e.g. from cron at night. Running it again does no harm.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Command(BaseCommand):
         table = connection.ops.quote_name(Code._meta.db_table)
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
+                cur.execute(f"VACUUM {table}")
                 cur.execute(f"VACUUM FULL {table}")
             elif connection.vendor == "sqlite":
                 cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
