@@ -113,7 +113,7 @@ def _box(root: Body, title: str, n_codes: int) -> tuple[Box, list[str], list[int
 
 class Run:
     def __init__(self, port: int, box: Box, cands: list[int]) -> None:
-        self.port, self.path, self.cands = port, f"/b/{box.pk}/", cands
+        self.port, self.path, self.cands = port, f"/b/{box.token}/", cands
         self.lock = threading.Lock()
         self.latencies: list[float] = []
         self.receipts: list[str] = []
@@ -234,11 +234,11 @@ def _flood(port: int, box: Box, codes: list[str], cands: list[int]) -> Flood:
         + "\n" for v in range(4)))
     threads = 2
     env = {**os.environ, "BENCH_CODES": str(work / "codes"), "BENCH_TAILS": str(work / "tails"),
-           "BENCH_THREADS": str(threads), "BENCH_PATH": f"/b/{box.pk}/",
+           "BENCH_THREADS": str(threads), "BENCH_PATH": f"/b/{box.token}/",
            "BENCH_OUT": str(work / "out")}
     subprocess.run([exe, "-t", str(threads), "-c", str(CLIENTS), "-d", f"{SECONDS}s",
                     "--timeout", "30s", "-s", str(ROOT / "bench" / "ballots_flood.lua"),
-                    f"http://127.0.0.1:{port}/b/{box.pk}/"],
+                    f"http://127.0.0.1:{port}/b/{box.token}/"],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     out: dict[str, int] = {}
     receipts: list[str] = []

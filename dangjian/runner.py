@@ -5,6 +5,7 @@ import sys
 
 # Hyphenated names for our own commands (Django names a command after its module).
 ALIASES = {
+    "ballots-scrub": "ballots_scrub",
     "demo-data": "demo_data",
     "demo-accounts": "demo_accounts",
     "send-reminders": "send_reminders",

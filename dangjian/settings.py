@@ -175,7 +175,8 @@ _db: Any = dj_database_url.parse(
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     _db["OPTIONS"] = {
-        # secure_delete: a deleted or overwritten row's bytes are zeroed, not left in free pages.
+        # secure_delete: a deleted or overwritten row's bytes are zeroed, not left in free pages
+        # (a used ballot code, a former plaintext column).
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                         "PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",

@@ -2,7 +2,7 @@
 issue and void codes, result — over the services and selectors the pages call, behind the same
 gate (Perm.BALLOT_MANAGE on the box's organizing body).
 
-The rater's side is a page by design (/b/<id>/, by one-time code) and has no API. Nothing here
+The rater's side is a page by design (/b/<token>/, by one-time code) and has no API. Nothing here
 can link a code or a person to a ballot: the count shows three figures, the result a tally per
 candidate (only once the box is closed), and the plain codes exist in one response only, the
 one that issued them.
@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Query, Router
 
 from dangjian.api.pagination import Paged, paginate
@@ -116,7 +117,7 @@ def codes_issue_op(request: HttpRequest, pk: int, data: CodesIssueIn,
     box = _box_or_404(request, pk)
     codes = codes_issue(actor=request.user, box=box, count=data.count)
     response["Cache-Control"] = "no-store, max-age=0"
-    base = request.build_absolute_uri(f"/b/{box.pk}/")
+    base = request.build_absolute_uri(reverse("vote:rater_form", args=[box.token]))
     return {"box_id": box.pk, "count": len(codes), "vote_url": base,
             "slips": [{"code": format_code(c), "link": f"{base}#{c}"} for c in codes]}
 

@@ -11,9 +11,12 @@ store a partial or foreign sheet; it learns why from `None` by asking afterwards
   in flight, and a sheet waiting on a close sees the box closed and claims nothing.
 - SQLite: one IMMEDIATE transaction (the database's single writer lock) running the same two
   steps as separate statements.
-The code is claimed by a conditional UPDATE (`used = false` in the WHERE): of two racing
-submissions of one code, exactly one matches. Nothing about the rater is written: the ballot row
-holds the box, a receipt and the grades.
+The code is claimed by deleting its row: of two racing submissions of one code, exactly one
+deletes it (the other, waiting on the row, finds it gone and claims nothing). A deleted row is
+out of every query's sight, so no code row carries the ballot's transaction id (PostgreSQL's
+`xmin`), as an updated one would; on SQLite `secure_delete` (settings) overwrites the deleted
+row's bytes in the file. Nothing about the rater is written: the ballot row holds the box, a
+receipt and the grades.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ WITH box AS (
         = %(candidates)s::bigint[]
     FOR KEY SHARE
 ), claimed AS (
-    UPDATE {_CODE} SET used = true
-    WHERE box_id IN (SELECT id FROM box) AND digest = %(digest)s AND NOT used AND NOT void
+    DELETE FROM {_CODE}
+    WHERE box_id IN (SELECT id FROM box) AND digest = %(digest)s AND NOT void
     RETURNING box_id
 ), ballot AS (
     INSERT INTO {_BALLOT} (box_id, receipt, marks)
@@ -47,8 +50,7 @@ WITH box AS (
 SELECT (SELECT count(*) FROM claimed), (SELECT title FROM box)
 """
 
-_SQLITE_CLAIM = (f"UPDATE {_CODE} SET used = %s WHERE box_id = %s AND digest = %s "
-                 f"AND used = %s AND void = %s "
+_SQLITE_CLAIM = (f"DELETE FROM {_CODE} WHERE box_id = %s AND digest = %s AND void = %s "
                  f"AND EXISTS (SELECT 1 FROM {_BOX} WHERE id = %s AND status = %s)")
 _SQLITE_BALLOT = f"INSERT INTO {_BALLOT} (box_id, receipt, marks) VALUES (%s, %s, %s)"
 _SQLITE_TITLE = f"SELECT title FROM {_BOX} WHERE id = %s"
@@ -87,8 +89,7 @@ def cast(*, box_id: int, digest: str, receipt: str, marks: Mapping[int, str]) ->
         cur.execute(_SQLITE_CANDIDATES, [box_id])
         if [pk for (pk,) in cur.fetchall()] != sorted(marks):
             return None
-        cur.execute(_SQLITE_CLAIM, [True, box_id, digest, False, False, box_id,
-                                    BoxStatus.OPEN.value])
+        cur.execute(_SQLITE_CLAIM, [box_id, digest, False, box_id, BoxStatus.OPEN.value])
         if cur.rowcount != 1:
             return None
         cur.execute(_SQLITE_BALLOT, [box_id, receipt, sheet])

@@ -1,13 +1,28 @@
 """Anonymous one-time ballots.
 
 A box holds candidates; raters get one-time codes (printed as QR slips). Only a keyed hash of
-each code is stored, with a `used` flag; a ballot row holds a receipt and its marks — no code,
-account, address, agent or time — so no ballot can be traced back to a slip or a person.
+each code not yet used is stored: casting a ballot deletes its code's row, in the transaction
+that inserts the ballot, so no row left in the database shares anything with the ballot (its
+transaction id, its position, its time). A ballot row holds a receipt and its marks — no code,
+account, address, agent or time — so no ballot can be traced back to a slip or a person. The box
+counts the codes it issued: used = issued − the code rows left (see selectors.audit).
+
+The public page of a box is addressed by `token`, 128 random bits, not by its id, so the boxes
+cannot be found by counting.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
+
+TOKEN_BYTES = 16  # 128 bits
+
+
+def new_token() -> str:
+    """A box's public address: 22 URL-safe characters."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 class BoxStatus(models.TextChoices):
@@ -26,6 +41,9 @@ class Box(models.Model):
                               default=BoxStatus.DRAFT)
     # How a candidate's overall grade follows from the tally (see ballots.rules).
     rule = models.JSONField("评定规则", default=dict, blank=True)
+    token = models.CharField("测评地址标识", max_length=32, unique=True, default=new_token,
+                             editable=False)
+    codes_issued = models.PositiveIntegerField("已发放票码", default=0, editable=False)
     opened_at = models.DateTimeField("开始时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,15 +79,13 @@ class Candidate(models.Model):
 
 
 class Code(models.Model):
-    """A one-time code, known only by its keyed hash.
+    """A one-time code not yet used, known only by its keyed hash; a used code has no row.
 
-    `used` is deliberately in no index: claiming a code then changes no indexed column, so
-    PostgreSQL can update the row in place (a HOT update) on the hot path. The table is also
-    kept with free space in its pages for the same reason (migration 0002)."""
+    The rows of one issue are inserted in a random order (services.codes_issue), so neither
+    their ids nor their place in the table follow the order of the printed sheet."""
 
     box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="codes")
     digest = models.CharField(max_length=64, unique=True)
-    used = models.BooleanField(default=False)
     void = models.BooleanField(default=False)
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
@@ -124,7 +125,7 @@ class BoxOut(BoxListItem):
 
     @staticmethod
     def resolve_vote_url(obj: Box) -> str:
-        return f"/b/{obj.pk}/"
+        return reverse("vote:rater_form", args=[obj.token])
 
     @staticmethod
     def resolve_count(obj: Box) -> dict[str, Any]:
@@ -134,7 +135,7 @@ class BoxOut(BoxListItem):
         **_BOX_EXAMPLE, "ref": "meeting:5", "rule": {"kind": "plurality"},
         "rule_text": "得票最多的档次为综合评价（票数相同取较低档次）",
         "candidates": [{"id": 40, "label": "张三", "note": "县教育局第1党支部"}],
-        "vote_url": "/b/12/",
+        "vote_url": "/b/Xq3vL9aTz0bKp2WcR7mN1e/",
         "count": {"box_id": 12, "status": "open", "status_label": "测评中", "issued": 30,
                   "used": 17, "void": 0},
     }]})
@@ -161,9 +162,9 @@ class CodesOut(Schema):
     slips: list[SlipOut]
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "box_id": 12, "count": 1, "vote_url": "https://dj.example.gov.cn/b/12/",
+        "box_id": 12, "count": 1, "vote_url": "https://dj.example.gov.cn/b/Xq3vL9aTz0bKp2WcR7mN1e/",
         "slips": [{"code": "K7QM-3XRD-9TPA",
-                   "link": "https://dj.example.gov.cn/b/12/#K7QM3XRD9TPA"}],
+                   "link": "https://dj.example.gov.cn/b/Xq3vL9aTz0bKp2WcR7mN1e/#K7QM3XRD9TPA"}],
     }]})
 
 

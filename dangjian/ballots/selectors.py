@@ -20,10 +20,6 @@ def box_list(*, user: Any, purpose: str = "") -> QuerySet[Box]:
     return qs.filter(purpose=purpose) if purpose else qs
 
 
-def used_count(box: Box) -> int:
-    return Code.objects.filter(box=box, used=True).count()
-
-
 @dataclass(frozen=True)
 class CandidateResult:
     candidate: Candidate
@@ -96,12 +92,11 @@ def _complete_ballots(box: Box, n_candidates: int) -> int:
 
 
 def audit(box: Box) -> Audit:
+    issued = Box.objects.filter(pk=box.pk).values_list("codes_issued", flat=True).get()
     codes = Code.objects.filter(box=box).aggregate(
-        issued=Count("id"), used=Count("id", filter=Q(used=True)),
-        void=Count("id", filter=Q(void=True)),
-    )
+        left=Count("id"), void=Count("id", filter=Q(void=True)))
     return Audit(
-        issued=codes["issued"], void=codes["void"], used=codes["used"],
+        issued=issued, void=codes["void"], used=issued - codes["left"],
         ballots=Ballot.objects.filter(box=box).count(),
         counted=_complete_ballots(box, box.candidates.count()),
     )

@@ -15,11 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dangjian.ballots import rules
 from dangjian.ballots.cast import cast
-from dangjian.ballots.models import Box, BoxStatus, Candidate, Code
+from dangjian.ballots.models import Ballot, Box, BoxStatus, Candidate, Code
 from dangjian.core.grades import Grade
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, require_body
@@ -124,7 +125,12 @@ def codes_issue(*, actor: Any, box: Box, count: int, check_scope: bool = True) -
     if not 1 <= count <= MAX_CODES_PER_ISSUE:
         raise ValidationError(f"每次发放票码数量应在1至{MAX_CODES_PER_ISSUE}之间")
     codes = ["".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
-    Code.objects.bulk_create([Code(box=box, digest=code_digest(box.pk, c)) for c in codes])
+    # Stored in an order of their own, drawn independently of the sheet's: a row's id and place
+    # in the table say nothing about where on the printed sheet its code stands.
+    stored = codes[:]
+    secrets.SystemRandom().shuffle(stored)
+    Code.objects.bulk_create([Code(box=box, digest=code_digest(box.pk, c)) for c in stored])
+    Box.objects.filter(pk=box.pk).update(codes_issued=F("codes_issued") + count)
     change_record(actor=actor, action="update", obj=box, after={"发放票码": count})
     return codes
 
@@ -145,10 +151,24 @@ def _set_status(actor: Any, box: Box, to: str, allowed_from: set[str], check_sco
         else:
             box.closed_at = timezone.now()
         box.save(update_fields=["status", "opened_at", "closed_at"])
+        if to == BoxStatus.CLOSED:
+            _reshuffle(box)
         change_record(actor=actor, action="update", obj=box,
                       before={"状态": BoxStatus(before).label},
                       after={"状态": BoxStatus(to).label})
     return box
+
+
+def _reshuffle(box: Box) -> None:
+    """Write the closed box's ballots anew, in a random order, in one transaction: while a box
+    is open its ballots' ids, place in the table and (on PostgreSQL) transaction ids follow the
+    order they were cast in; once closed they share one transaction and follow nothing. The
+    receipts and grades are kept; nothing refers to a ballot's id."""
+    rows = list(Ballot.objects.filter(box=box).values_list("receipt", "marks"))
+    secrets.SystemRandom().shuffle(rows)
+    Ballot.objects.filter(box=box).delete()
+    Ballot.objects.bulk_create([Ballot(box=box, receipt=receipt, marks=marks)
+                                for receipt, marks in rows], batch_size=500)
 
 
 def box_open(*, actor: Any, box: Box, check_scope: bool = True) -> Box:
@@ -262,15 +282,17 @@ def _why_refused(box_id: int, code: str, grades: Mapping[str, str]) -> BallotRef
         _validate_marks(candidates, grades)
     except BallotRefused as exc:
         return exc
-    known = Code.objects.filter(box_id=box_id, digest__in=code_digests(box_id, code)).values_list(
-        "void", "used").first()
-    if known is None:
-        return BallotRefused("unknown", "票码无效，请核对后重新输入")
-    if known[0]:
+    void = Code.objects.filter(box_id=box_id, digest__in=code_digests(box_id, code)).values_list(
+        "void", flat=True).first()
+    if void is None:  # a used code has no row left: it cannot be told from a mistyped one
+        return BallotRefused("used", _REFUSED_SPENT)
+    if void:
         return BallotRefused("void", "该票码已作废")
-    if known[1]:
-        return BallotRefused("used", "该票码已提交，测评票已记录，无需重复提交")
     return BallotRefused("retry", "提交未成功，请再提交一次")
+
+
+_REFUSED_SPENT = ("票码无效或已提交：如您已提交过，测评票已记录，无需重复提交；"
+                  "否则请核对票码后重新输入")
 
 
 RECEIPT_LENGTH = 10
@@ -287,7 +309,7 @@ def codes_void_unused(*, actor: Any, box: Box) -> int:
     """Void every code not yet used (e.g. a lost code sheet); they will be refused. With none
     left to void it is refused, so a repeated request writes nothing, not even to the trail."""
     _require_manage(actor, box.owner_body)
-    n = Code.objects.filter(box=box, used=False, void=False).update(void=True)
+    n = Code.objects.filter(box=box, void=False).update(void=True)
     if n == 0:
         raise ValidationError("没有可作废的未使用票码")
     change_record(actor=actor, action="update", obj=box, after={"作废未使用票码": n})
@@ -296,6 +318,8 @@ def codes_void_unused(*, actor: Any, box: Box) -> int:
 
 @dataclass(frozen=True)
 class Audit:
+    """The box's counts. `used` is issued − the code rows left (a used code's row is gone)."""
+
     issued: int
     void: int
     used: int
@@ -304,4 +328,4 @@ class Audit:
 
     @property
     def consistent(self) -> bool:
-        return self.issued >= self.used and self.used == self.ballots == self.counted
+        return self.issued >= self.used >= 0 and self.used == self.ballots == self.counted

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -111,7 +114,7 @@ def codes_issue_view(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("ballots:box_detail", pk=box.pk)
-    base = request.build_absolute_uri(f"/b/{box.pk}/")
+    base = request.build_absolute_uri(reverse("vote:rater_form", args=[box.token]))
     slips = [{
         "code": format_code(c),
         # segno writes the SVG itself from our own URL: nothing user-supplied is in it.
@@ -146,12 +149,12 @@ _RECEIPT_SLOT = "\x00receipt\x00"
 
 
 @functools.lru_cache(maxsize=256)
-def _receipt_page(box_id: int, box_title: str) -> tuple[str, str]:
+def _receipt_page(token: str, box_title: str) -> tuple[str, str]:
     """The receipt page of a box, rendered once (a standalone page: no menu, no session) and
     split where the receipt goes; on the hot path only the receipt (ALPHABET letters, nothing
     to escape) is put in."""
     page = render_to_string("ballots/receipt.html", {
-        "box_id": box_id, "box_title": box_title, "receipt": _RECEIPT_SLOT})
+        "token": token, "box_title": box_title, "receipt": _RECEIPT_SLOT})
     before, _, after = page.partition(_RECEIPT_SLOT)
     return before, after
 
@@ -171,12 +174,43 @@ def _sheet_form(request: HttpRequest) -> dict[str, str]:
     return dict(pairs)
 
 
+@functools.lru_cache(maxsize=1024)
+def _box_id(token: str) -> int:
+    """The id of the box with this public token (a box's token never changes, so it is looked
+    up once per process; an unknown token is not remembered)."""
+    found = Box.objects.filter(token=token).values_list("pk", flat=True).first()
+    if found is None:
+        raise Http404("测评不存在")
+    return found
+
+
+def _as_nobody(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A rater's request writes nothing but the ballot, whoever is signed in on the phone: the
+    page is rendered as for nobody (no menu, year or notifications, whose layout may write a
+    row), and the session is not saved (its refreshed idle time would be a row written beside
+    the ballot, with the rater's account in it)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        request.user = AnonymousUser()
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            session = getattr(request, "session", None)
+            if session is not None:
+                session.modified = False
+
+    return wrapped
+
+
 @never_cache
 @csrf_exempt
-def rater_form(request: HttpRequest, pk: int) -> HttpResponse:
+@_as_nobody
+def rater_form(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
-        box = get_object_or_404(Box, pk=pk)
+        box = get_object_or_404(Box, token=token)
         return render(request, "ballots/rater_form.html", _rater_context(box))
+    pk = _box_id(token)
     form = _sheet_form(request)
     grades = {key[2:]: value for key, value in form.items() if key.startswith("c_")}
     code = form.get("code", "")
@@ -188,12 +222,13 @@ def rater_form(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "ballots/rater_form.html",
                       _rater_context(box, error=exc.message, chosen=grades, code=code),
                       status=status)
-    before, after = _receipt_page(pk, done.box_title)
+    before, after = _receipt_page(token, done.box_title)
     return HttpResponse(before + done.receipt + after)
 
 
-def receipts(request: HttpRequest, pk: int) -> HttpResponse:
-    box = get_object_or_404(Box, pk=pk)
+@_as_nobody
+def receipts(request: HttpRequest, token: str) -> HttpResponse:
+    box = get_object_or_404(Box, token=token)
     listed = selectors.receipts(box) if box.status == BoxStatus.CLOSED else []
     return render(request, "ballots/receipts.html", {"box": box, "receipts": listed,
                                                      "audit": selectors.audit(box)})

@@ -128,7 +128,7 @@ def test_report_to_approval_then_meeting_to_result(
         rater_ctx = chromium.new_context(**PHONE)
         rater = rater_ctx.new_page()
         rater.set_default_timeout(15_000)
-        rater.goto(f"{base}/b/{meeting.box.pk}/#{code}")  # as scanned from the QR code
+        rater.goto(f"{base}/b/{meeting.box.token}/#{code}")  # as scanned from the QR code
         expect(rater.locator("#id_code")).to_have_value(code)
         for c in candidates:
             rater.check(f"input[name=c_{c.pk}][value={grades[i % len(grades)]}]")
@@ -137,7 +137,7 @@ def test_report_to_approval_then_meeting_to_result(
         if i == 0:
             rater.screenshot(path=str(artifacts / "duty-rater-receipt-phone.png"), full_page=True)
             rater.goto("about:blank")
-            rater.goto(f"{base}/b/{meeting.box.pk}/#{code}")  # the same code again
+            rater.goto(f"{base}/b/{meeting.box.token}/#{code}")  # the same code again
             for c in candidates:
                 rater.check(f"input[name=c_{c.pk}][value=poor]")
             rater.get_by_role("button", name="提交测评票").click()

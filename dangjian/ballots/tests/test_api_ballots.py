@@ -29,14 +29,14 @@ def box(county):
 def _state(box):
     box.refresh_from_db()
     return (box.status, box.opened_at, box.closed_at,
-            list(Code.objects.filter(box=box).values_list("digest", "used", "void")),
+            list(Code.objects.filter(box=box).values_list("digest", "void")),
             Ballot.objects.filter(box=box).count(), TrailEntry.objects.count())
 
 
 def _vote(client, box, code, *grades):
     data = {"code": code, **{f"c_{c.pk}": g for c, g in
                              zip(box.candidates.all(), grades, strict=True)}}
-    return client.post(reverse("vote:rater_form", args=[box.pk]), data)
+    return client.post(reverse("vote:rater_form", args=[box.token]), data)
 
 
 @pytest.mark.req("X.3", "R2.7")
@@ -49,7 +49,7 @@ def test_a_box_from_draft_to_result_through_the_api(county, login, box, client):
 
     detail = chair.get(f"/api/ballots/{box.pk}").json()
     assert [c["label"] for c in detail["candidates"]] == ["张三", "李四"]
-    assert detail["status"] == "draft" and detail["vote_url"] == f"/b/{box.pk}/"
+    assert detail["status"] == "draft" and detail["vote_url"] == f"/b/{box.token}/"
     assert detail["count"] == {"box_id": box.pk, "status": "draft", "status_label": "准备中",
                                "issued": 0, "used": 0, "void": 0}
 
@@ -57,7 +57,7 @@ def test_a_box_from_draft_to_result_through_the_api(county, login, box, client):
     assert issued.status_code == 200, issued.content
     assert "no-store" in issued["Cache-Control"]
     slips = issued.json()["slips"]
-    assert len(slips) == 3 and issued.json()["vote_url"].endswith(f"/b/{box.pk}/")
+    assert len(slips) == 3 and issued.json()["vote_url"].endswith(f"/b/{box.token}/")
     codes = [s["code"].replace("-", "") for s in slips]
     assert all(s["link"].endswith(f"#{c}") for s, c in zip(slips, codes, strict=True))
     # Only their keyed hashes are kept; no other answer carries a code again.

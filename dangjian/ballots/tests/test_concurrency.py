@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from dangjian.ballots.models import Ballot, Code
-from dangjian.ballots.selectors import receipts
+from dangjian.ballots.selectors import audit, receipts
 from dangjian.ballots.services import ballot_submit, box_create, box_open, codes_issue
 from dangjian.core.grades import Grade
 from dangjian.testing import build_county
@@ -34,7 +34,7 @@ def test_same_code_from_two_phones_counts_once(live_server, transactional_db):
                      candidates=[("甲", "", ""), ("乙", "", "")], check_scope=False)
     codes = codes_issue(actor=None, box=box, count=12, check_scope=False)
     box_open(actor=None, box=box, check_scope=False)
-    url = f"{live_server.url}/b/{box.pk}/"
+    url = f"{live_server.url}/b/{box.token}/"
     grades = {f"c_{c.pk}": Grade.GOOD for c in box.candidates.all()}
     outcomes = []
     for code in codes:
@@ -57,7 +57,9 @@ def test_same_code_from_two_phones_counts_once(live_server, transactional_db):
         assert len(refused) == 1 and "已提交" in refused[0]
     assert all(o == [200, 409] for o in outcomes)
     assert Ballot.objects.filter(box=box).count() == len(codes)
-    assert Code.objects.filter(box=box, used=True).count() == len(codes)
+    assert not Code.objects.filter(box=box).exists()  # every code used: no row left
+    a = audit(box)
+    assert (a.issued, a.used, a.ballots, a.counted) == (12, 12, 12, 12) and a.consistent
 
 
 @pytest.mark.req("R2.7")
