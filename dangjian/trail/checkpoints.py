@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.trail.models import ChainHead, Checkpoint
-from dangjian.trail.signing import ROW, row_message, sign, signed
+from dangjian.trail.signing import ROW, checker, row_message, sign, signed
 from dangjian.trail.witness import GENESIS, witness_append, witness_read
 
 
@@ -84,22 +84,23 @@ def trusted_checkpoints(chains: list[str] | None = None) -> Anchors:
     witness = witness_read(only)
     lines = {line.id: line for line in witness.lines}
     out.checked += len(lines)
-    for cp in rows.iterator(chunk_size=5000):
+    check = checker(ROW)
+    fields = ("pk", "chain", "seq", "digest", "taken_at", "taken_by", "note", "signature")
+    for pk, chain, seq, digest, at, by, note, sig in rows.values_list(*fields).iterator(
+            chunk_size=5000):
         out.checked += 1
-        record = f"检查点#{cp.pk}（{cp.taken_at:%Y-%m-%d %H:%M}）"
-        if not row_signed(cp):
-            out.problems.append(Problem(cp.chain, cp.seq, record,
+        record = f"检查点#{pk}（{timezone.localtime(at):%Y-%m-%d %H:%M}）"
+        if not (sig and check(row_message(chain, seq, digest, at, by, note), sig)):
+            out.problems.append(Problem(chain, seq, record,
                                         "检查点签名不符（不是本系统所签，或被改动），不予采信"))
             continue
-        out.mark(cp.chain, cp.seq, cp.digest, record)
-        line = lines.pop(cp.pk, None)
+        out.mark(chain, seq, digest, record)
+        line = lines.pop(pk, None)
         if line is None:
-            out.problems.append(Problem(cp.chain, cp.seq, record,
+            out.problems.append(Problem(chain, seq, record,
                                         "见证文件中没有这个检查点（见证文件被截短或替换）"))
-        elif (line.chain, line.seq, line.digest, line.sig) != (
-                cp.chain, cp.seq, cp.digest, cp.signature):
-            out.problems.append(Problem(cp.chain, cp.seq, record,
-                                        f"与见证文件第{line.n}行不符"))
+        elif (line.chain, line.seq, line.digest, line.sig) != (chain, seq, digest, sig):
+            out.problems.append(Problem(chain, seq, record, f"与见证文件第{line.n}行不符"))
     for line in lines.values():  # lines whose row is gone: still trusted
         record = f"见证文件第{line.n}行（检查点#{line.id}）"
         out.mark(line.chain, line.seq, line.digest, record)

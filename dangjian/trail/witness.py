@@ -15,12 +15,13 @@ import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
-from dangjian.trail.signing import canonical, moment, sign, signed
+from dangjian.trail.signing import canonical, checker, moment, sign
 
 GENESIS = "0" * 64
 PURPOSE = "trail-witness"
@@ -103,7 +104,7 @@ class WitnessRead:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line number, what)
 
 
-def _parse(raw: bytes) -> dict[str, object] | None:
+def _parse(raw: bytes, check: Callable[[bytes, str], bool]) -> dict[str, object] | None:
     try:
         values = json.loads(raw)
     except ValueError:
@@ -111,24 +112,39 @@ def _parse(raw: bytes) -> dict[str, object] | None:
     if not isinstance(values, dict) or any(k not in values for k in (*FIELDS, "mac")):
         return None
     message = canonical(*(values[k] for k in FIELDS))
-    return values if signed(PURPOSE, message, str(values["mac"])) else None
+    return values if check(message, str(values["mac"])) else None
+
+
+def _chain_marks(chains: frozenset[str]) -> tuple[bytes, ...]:
+    """How each chain's name appears in a line as written (to skip other chains' lines)."""
+    return tuple(b'"chain":' + json.dumps(c, ensure_ascii=False).encode() + b","
+                 for c in chains)
 
 
 def witness_read(chains: frozenset[str] | None = None) -> WitnessRead:
-    """Every line checked: its MAC, its number, its link to the line before. `chains` keeps
-    only those chains' lines (the problems of the file as a whole are all kept)."""
+    """Every line checked: its MAC, its number, its link to the line before. `chains` reads
+    only those chains' lines, and leaves the file as a whole (numbering, links) to the
+    complete check, which reads every line."""
     out = WitnessRead(witness_path())
     try:
         data = out.path.read_bytes()
     except FileNotFoundError:
         return out
     out.exists = True
+    check = checker(PURPOSE)
     raws = data.split(b"\n")
+    if chains is not None:
+        marks = _chain_marks(chains)
+        for raw in raws:
+            values = _parse(raw, check) if any(m in raw for m in marks) else None
+            if values is not None and values["chain"] in chains:
+                out.lines.append(_line(values))
+        return out
     if raws[-1]:
         out.problems.append((len(raws), "最后一行不完整（写入中断或被截断）"))
     prev, last_n = GENESIS, 0
     for i, raw in enumerate(raws[:-1], 1):
-        values = _parse(raw)
+        values = _parse(raw, check)
         if values is None:
             out.problems.append((i, "签名不符（此行被改动或伪造）"))
         else:
@@ -138,10 +154,11 @@ def witness_read(chains: frozenset[str] | None = None) -> WitnessRead:
             elif values["prev"] != prev:
                 out.problems.append((i, "与前一行不衔接（前一行被改动或替换）"))
             last_n = n
-            chain = str(values["chain"])
-            if chains is None or chain in chains:
-                out.lines.append(WitnessLine(n, int(str(values["id"])), chain,
-                                             int(str(values["seq"])), str(values["digest"]),
-                                             str(values["sig"])))
+            out.lines.append(_line(values))
         prev = _sm3(raw)
     return out
+
+
+def _line(values: dict[str, object]) -> WitnessLine:
+    return WitnessLine(int(str(values["n"])), int(str(values["id"])), str(values["chain"]),
+                       int(str(values["seq"])), str(values["digest"]), str(values["sig"]))
