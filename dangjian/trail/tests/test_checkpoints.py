@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dangjian.jobs.models import Job, JobState
 from dangjian.jobs.services import daily_submit
-from dangjian.jobs.testing import run_jobs
+from dangjian.jobs.testing import run_jobs, start_worker, stop_worker, wait_for
 from dangjian.trail.checkpoints import checkpoint_take, trusted_checkpoints
 from dangjian.trail.jobs import DAILY_CHECKPOINTS
 from dangjian.trail.models import Checkpoint
@@ -116,3 +116,26 @@ def test_checkpoint_rows_stay_append_only(db: None) -> None:
     cp = checkpoint_take(chain="a")
     with pytest.raises(DatabaseError), transaction.atomic():
         Checkpoint.objects.filter(pk=cp.pk).update(seq=0)
+
+
+@pytest.mark.real_clock  # the workers keep the real clock
+@pytest.mark.django_db(transaction=True)
+def test_two_real_workers_take_the_days_checkpoints_once(
+        settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dangjian worker` (what `serve --worker` starts) submits the daily checkpoint by
+    itself: with two workers, one job, one checkpoint per chain, each in the witness."""
+    _append("a", 3)
+    _append("b", 1)
+    monkeypatch.setenv("TRAIL_CHECKPOINT_KEY", settings.TRAIL_CHECKPOINT_KEY)
+    monkeypatch.setenv("TRAIL_WITNESS_PATH", str(settings.TRAIL_WITNESS_PATH))
+    workers = [start_worker(tmp_path, name=f"worker{i}") for i in range(2)]
+    try:
+        job = wait_for(lambda: Job.objects.filter(kind=DAILY_CHECKPOINTS,
+                                                  state=JobState.DONE).first(), seconds=120)
+    finally:
+        for proc in workers:
+            stop_worker(proc)
+    assert Job.objects.filter(kind=DAILY_CHECKPOINTS).count() == 1
+    assert job.result["count"] == 2
+    assert sorted(Checkpoint.objects.values_list("chain", "seq")) == [("a", 3), ("b", 1)]
+    assert len(witness_read().lines) == 2 and verify_everything().ok
