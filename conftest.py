@@ -67,6 +67,7 @@ def _fast_and_isolated(settings: Any, tmp_path: Path) -> None:
     # Argon2 is deliberately slow; tests use a fast hasher. Uploaded files go to a temp dir.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.TRAIL_WITNESS_PATH = tmp_path / "trail-witness.log"  # each test its own witness
 
 
 @pytest.fixture

@@ -56,6 +56,8 @@ KEYS = {
     "SECRET_KEY": "会话与表单签名 (sessions, CSRF tokens)",
     "BALLOT_CODE_KEY": "测评票码的密钥哈希 (ballot codes' keyed hashes)",
     "DATA_KEY": "身份证号加密存储 (ID numbers sealed at rest; rotate-data-key)",
+
+    "TRAIL_CHECKPOINT_KEY": "留痕检查点签名 (HMAC-SM3 of trail checkpoints)",
 }
 # Before BALLOT_CODE_KEY existed, the codes' hash was keyed by SECRET_KEY: a demo home made then
 # has only `secret_key`, and its ballot key starts as a copy of it, so its printed codes stay valid.
@@ -94,6 +96,9 @@ BALLOT_CODE_KEY = _key("BALLOT_CODE_KEY")
 BALLOT_CODE_KEY_FALLBACKS = _fallbacks("BALLOT_CODE_KEY")
 DATA_KEY = _key("DATA_KEY")
 DATA_KEY_FALLBACKS = _fallbacks("DATA_KEY")
+
+TRAIL_CHECKPOINT_KEY = _key("TRAIL_CHECKPOINT_KEY")
+TRAIL_CHECKPOINT_KEY_FALLBACKS = _fallbacks("TRAIL_CHECKPOINT_KEY")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
@@ -239,6 +244,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Workbench reminders: how many days before a deadline a task starts to warn.
 REMINDER_DAYS = _env_int("REMINDER_DAYS", 7)
+
+# Trail checkpoints (dangjian.trail.witness): each signed checkpoint is also appended, one per
+# line, to this file outside the database. Keep it on another disk or host (a mount).
+TRAIL_WITNESS_PATH = Path(os.environ.get("TRAIL_WITNESS_PATH", HOME / "trail-witness.log"))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -56,8 +56,10 @@ class TrailEntry(models.Model):
 
 
 class Checkpoint(models.Model):
-    """A chain head as it stood at a moment: printed on reports and exported, so a later
-    truncation or rewrite of the chain (even with its head row rewound) shows against it."""
+    """A chain head as it stood at a moment, signed with a key the database does not hold and
+    also written to the witness file (dangjian.trail.checkpoints); printed on reports and
+    exported, so a later truncation or rewrite of the chain (even with its head row rewound,
+    even re-hashed throughout) shows against it."""
 
     chain = models.CharField("链", max_length=100, db_index=True)
     seq = models.BigIntegerField("序号")
@@ -65,6 +67,8 @@ class Checkpoint(models.Model):
     taken_at = models.DateTimeField("时间")
     taken_by = models.CharField("操作人", max_length=150, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
+    # HMAC-SM3 under TRAIL_CHECKPOINT_KEY over all of the above (dangjian.trail.signing).
+    signature = models.CharField("签名", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "留痕检查点"

@@ -2,7 +2,8 @@
 
 Each entry's digest is SM3 over the previous digest and a canonical serialisation of the entry,
 so changing or removing any entry (even directly in the database) breaks every digest after it;
-the chain head row catches removal of the newest entries.
+the chain head row catches removal of the newest entries, and the signed checkpoints
+(`dangjian.trail.checkpoints`) catch a head rewound or a chain re-hashed throughout.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from django.utils import timezone
 
 from dangjian.accounts.actors import acting_user, actor_label
 from dangjian.bulk import insert_many
+from dangjian.trail.checkpoints import checkpoint_take, trusted_checkpoints
 from dangjian.trail.models import ChainHead, Checkpoint, TrailEntry
+from dangjian.trail.witness import GENESIS
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "checkpoint_take"]  # checkpoint_take: where modules have imported it
 
 
 def sm3_hex(data: bytes) -> str:
@@ -148,14 +151,16 @@ class Verification:
 
 
 def trail_verify(*, chain: str, batch: int = 5000,
-                 on_progress: Callable[[int], None] | None = None) -> Verification:
-    """Recompute the chain; name the first entry that does not match. Stored checkpoints of
-    the chain must match too, so rewinding the head row after truncating is caught.
-    `on_progress(n)` is told every `batch` entries how many have been checked."""
+                 on_progress: Callable[[int], None] | None = None,
+                 marks: dict[int, str] | None = None) -> Verification:
+    """Recompute the chain; name the first entry that does not match. The chain's trusted
+    checkpoints (`marks`, {seq: digest}; by default read here: signed rows and witness lines)
+    must match too, so truncating and rewinding the head row, or re-hashing the chain, is
+    caught. `on_progress(n)` is told every `batch` entries how many have been checked."""
     head = ChainHead.objects.filter(chain=chain).first()
-    marks: dict[int, str] = dict(
-        Checkpoint.objects.filter(chain=chain, seq__gt=0).values_list("seq", "digest")
-    )
+    if marks is None:
+        marks = trusted_checkpoints([chain]).marks.get(chain, {})
+    marks = {seq: digest for seq, digest in marks.items() if seq > 0}
     prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -185,18 +190,6 @@ def trail_verify(*, chain: str, batch: int = 5000,
             chain, checked, False, checked + 1, f"记录少于第{max(marks)}号检查点（末尾记录被删除）"
         )
     return Verification(chain, checked, True)
-
-
-def checkpoint_take(*, chain: str, actor: Any = None, note: str = "") -> Checkpoint:
-    """Record the chain's head as it stands now (its printable code goes on reports)."""
-    head = ChainHead.objects.filter(chain=chain).first()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return Checkpoint.objects.create(
-        chain=chain, seq=head.seq if head else 0, digest=head.digest if head else GENESIS,
-        taken_at=timezone.now(),
-        taken_by=(user.get_full_name() or user.get_username()) if user else "系统",
-        note=note[:200],
-    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""The complete check of the trail: every chain recomputed (`trail_verify`, checkpoints
-included), then every registered verifier holds its module's records against their chained
-entries, checks the figures derived from them and, when asked, the evidence files' digests.
+"""The complete check of the trail: the signed checkpoints read and held against the witness
+file, every chain recomputed (`trail_verify`) against the checkpoints trusted, then every
+registered verifier holds its module's records against their chained entries, checks the
+figures derived from them and, when asked, the evidence files' digests.
 
 The engine knows no module: a module registers a verifier (from its AppConfig.ready()).
 The command, the pages' background job and any service all run `verify_everything`.
@@ -14,12 +15,14 @@ from typing import Any
 
 from django.db.models import Sum
 
+from dangjian.trail.checkpoints import Anchors, trusted_checkpoints
 from dangjian.trail.models import ChainHead, TrailEntry
 from dangjian.trail.services import Verification, chain_names, trail_verify
 
 # stage (in Chinese), done, total
 ProgressFn = Callable[[str, int, int], None]
 CHAIN_CHECK = "留痕链"
+CHECKPOINT_CHECK = "检查点"
 FINISHED = "校验完成"  # the last stage reported: done = total = everything checked
 
 
@@ -156,7 +159,8 @@ def _chain_finding(result: Verification) -> Finding:
     return Finding(CHAIN_CHECK, result.chain, seq, where.record, result.problem, where.url)
 
 
-def _verify_chains(names: list[str], progress: ProgressFn) -> Iterator[Verification]:
+def _verify_chains(names: list[str], progress: ProgressFn,
+                   anchors: Anchors) -> Iterator[Verification]:
     total = ChainHead.objects.filter(chain__in=names).aggregate(n=Sum("seq"))["n"] or 0
     done = 0
     progress(f"重算{CHAIN_CHECK}", 0, total)
@@ -166,7 +170,7 @@ def _verify_chains(names: list[str], progress: ProgressFn) -> Iterator[Verificat
         def tell(n: int, base: int = base) -> None:
             progress(f"重算{CHAIN_CHECK}", base + n, total)
 
-        result = trail_verify(chain=name, on_progress=tell)
+        result = trail_verify(chain=name, on_progress=tell, marks=anchors.marks.get(name, {}))
         done += result.checked
         progress(f"重算{CHAIN_CHECK}", done, max(total, done))
         yield result
@@ -177,7 +181,9 @@ def verify_everything(*, files: bool = False, chains: list[str] | None = None,
     """Every chain's hash chain (or the named ones), then every registered verifier.
     Keeps the first `limit` findings (each verifier names the first mismatch per chain)."""
     tell: ProgressFn = progress or (lambda stage, done, total: None)
-    names = chains if chains else chain_names()
+    tell(CHECKPOINT_CHECK, 0, 0)
+    anchors = trusted_checkpoints(chains or None)
+    names = chains if chains else sorted({*chain_names(), *anchors.marks})
     report = Report(files=files)
 
     def keep(finding: Finding) -> int:
@@ -187,7 +193,10 @@ def verify_everything(*, files: bool = False, chains: list[str] | None = None,
             report.more += 1
         return 1
 
-    for result in _verify_chains(names, tell):
+    bad = sum(keep(Finding(CHECKPOINT_CHECK, p.chain, p.seq, p.record, p.problem))
+              for p in anchors.problems)
+    report.checks.append(CheckSummary("checkpoints", CHECKPOINT_CHECK, anchors.checked, bad))
+    for result in _verify_chains(names, tell, anchors):
         report.chains.append(result)
         if not result.ok:
             keep(_chain_finding(result))

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from dangjian.accounts.models import User
@@ -118,7 +119,7 @@ def server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
     and the fast test hasher the test's users carry."""
     home = tmp_path / "home"
     home.mkdir()
-    keys = ("SECRET_KEY", "BALLOT_CODE_KEY")
+    keys = tuple(settings.KEYS)  # every key the settings require
     drop = {*UNSET, "DANGJIAN_DEMO", "DEBUG", *keys, *(f"{k}_FALLBACKS" for k in keys)}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env |= {k: secrets.token_urlsafe(50) for k in keys}

@@ -10,6 +10,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DANGJIAN_HOME": str(tmp_path),
         "SECRET_KEY": secrets.token_urlsafe(60),
         "BALLOT_CODE_KEY": secrets.token_urlsafe(50),
+        "TRAIL_CHECKPOINT_KEY": secrets.token_urlsafe(50),
         "SECURE_COOKIES": "1",
         "DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "dangjian.settings",

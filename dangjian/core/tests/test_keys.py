@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from dangjian.ballots.services import (
@@ -23,7 +24,7 @@ from dangjian.ballots.services import (
 from dangjian.core.grades import Grade
 
 EXE = Path(sys.executable).with_name("dangjian")
-KEYS = ("SECRET_KEY", "BALLOT_CODE_KEY", "DATA_KEY")
+KEYS = tuple(django_settings.KEYS)  # every key the settings require
 
 
 def _production_env(home: Path, **keys: str) -> dict[str, str]:
@@ -48,14 +49,14 @@ def test_serve_refuses_to_start_without_the_keys(tmp_path: Path) -> None:
     result = _run(_production_env(tmp_path), "serve", "--port", str(_free_port()))
     assert result.returncode != 0
     assert "已启动" not in result.stdout
-    assert "缺少密钥：未设置环境变量 SECRET_KEY、BALLOT_CODE_KEY、DATA_KEY" in result.stderr
+    assert "缺少密钥：未设置环境变量 SECRET_KEY、BALLOT_CODE_KEY" in result.stderr
     assert "Missing key(s)" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "secret_key").exists()  # nothing generated outside the demo
 
 
 def test_migrate_names_the_one_key_still_missing(tmp_path: Path) -> None:
-    env = _production_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50),
-                          DATA_KEY=secrets.token_urlsafe(50))
+    env = _production_env(tmp_path, **{k: secrets.token_urlsafe(50) for k in KEYS
+                                        if k != "BALLOT_CODE_KEY"})
     result = _run(env, "migrate", "--noinput")
     assert result.returncode != 0
     assert "未设置环境变量 BALLOT_CODE_KEY，" in result.stderr
@@ -64,9 +65,7 @@ def test_migrate_names_the_one_key_still_missing(tmp_path: Path) -> None:
 
 
 def test_with_every_key_set_the_checks_pass(tmp_path: Path) -> None:
-    env = _production_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50),
-                          BALLOT_CODE_KEY=secrets.token_urlsafe(50),
-                          DATA_KEY=secrets.token_urlsafe(50))
+    env = _production_env(tmp_path, **{k: secrets.token_urlsafe(50) for k in KEYS})
     result = _run(env, "check")
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.glob("*_key")) == []

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from dangjian.ballots.models import Ballot
@@ -29,7 +30,7 @@ from dangjian.testing import PASSWORD, build_county
 
 pytestmark = pytest.mark.real_clock  # a worker or server process keeps the real clock
 
-KEYS = ("SECRET_KEY", "BALLOT_CODE_KEY")
+KEYS = tuple(settings.KEYS)  # every key the settings require
 CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
 
 

@@ -163,15 +163,15 @@ def _running_some_time(job: Job) -> bool:
 
 @pytest.mark.req("R0.10")
 def test_the_daily_kinds_are_submitted_once_a_day(worker) -> None:
-    first = daily_submit()
-    assert [j.kind for j in first] == ["notify.reminders"]
+    first = [j for j in daily_submit() if j.kind == "notify.reminders"]
+    assert len(first) == 1
     assert daily_submit() == []  # a second worker, or the next tick, submits nothing
     worker()
     worker()  # two workers: still one job for the day
     job = first[0]
     wait_for(lambda: _ended(job))
     assert job.state == JobState.DONE and job.result == {"sent": 0}
-    assert DailyRun.objects.count() == 1 and Job.objects.filter(
+    assert DailyRun.objects.filter(name="notify.reminders").count() == 1 and Job.objects.filter(
         kind="notify.reminders").count() == 1
 
 

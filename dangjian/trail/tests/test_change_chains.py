@@ -2,6 +2,7 @@
 
 import io
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,6 +17,7 @@ from dangjian.trail.changes import LEGACY_CHAIN, SYSTEM_CHAIN, changes_chain
 from dangjian.trail.models import ChainHead, TrailEntry
 from dangjian.trail.selectors import change_chains, change_list
 from dangjian.trail.services import chain_names, trail_append, trail_verify
+from dangjian.trail.verification import verify_everything
 
 
 def _edit(actor, person, phone):
@@ -177,9 +179,13 @@ def test_closing_the_single_chain_checkpoints_it_so_a_rewound_truncation_shows(d
         _legacy(f"/1/{i}/", f"旧记录{i}")
     migration = importlib.import_module("dangjian.trail.migrations.0004_change_trace_order")
     migration.close_single_chain(apps, None)
+    # The next migration signs it and writes it to the witness, as the upgrade does.
+    signing = importlib.import_module("dangjian.trail.migrations.0005_checkpoint_signature")
+    signing.sign_existing(apps, SimpleNamespace(connection=connection, execute=_raw))
     mark = Checkpoint.objects.get(chain=LEGACY_CHAIN)
     assert (mark.seq, mark.digest) == (3, ChainHead.objects.get(chain=LEGACY_CHAIN).digest)
-    assert trail_verify(chain=LEGACY_CHAIN).ok
+    assert mark.signature and trail_verify(chain=LEGACY_CHAIN).ok
+    assert verify_everything(chains=[LEGACY_CHAIN]).ok
     # Someone deletes the newest entry and rewinds the head row to match: the checkpoint shows it.
     if connection.vendor == "postgresql":
         _raw("SET session_replication_role = replica")

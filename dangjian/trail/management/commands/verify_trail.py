@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangjian.trail.services import checkpoint_check
 from dangjian.trail.verification import FINISHED, Finding, Report, verify_everything
+from dangjian.trail.witness import witness_path
 
 CODE = re.compile(r"^(?P<chain>[^#]+)#(?P<seq>\d+):(?P<digest>[0-9a-fA-F]{64})$")
 
@@ -87,6 +88,7 @@ class Command(BaseCommand):
         for c in report.checks:
             self.stdout.write(f"{c.label}：核对{c.checked}条，"
                               + (f"{c.bad}处不符" if c.bad else "全部相符"))
+        self.stdout.write(f"见证文件：{witness_path()}")
         if report.files:
             self.stdout.write("已读取佐证文件并重算SM3摘要")
         for f in report.findings:
