@@ -37,7 +37,9 @@ from dangjian.jobs.testing import database_url, worker_env
 from dangjian.org.models import Role
 from dangjian.org.services.people import person_update
 from dangjian.testing import build_county
+from dangjian.trail.checkpoints import checkpoint_take
 from dangjian.trail.models import TrailEntry
+from dangjian.trail.services import chain_names
 
 pytestmark = [pytest.mark.real_clock, pytest.mark.req("R0.6", "R0.7")]
 
@@ -186,7 +188,9 @@ def _build(home: Path, client: Any) -> Built:
     big = _image("PNG", (1200, 900), 9)  # a larger file: the archive takes a moment to write
     att = evidence_attach(actor=None, record=people[0], name="现场.png", data=big)
     uploads[att.pk] = hashlib.sha256(big).hexdigest()
-    (home / "trail-witness.log").write_text("changes:1 12 " + "ab" * 32 + "\n")
+    for chain in chain_names():  # signed checkpoints: rows and the witness file's lines
+        checkpoint_take(chain=chain, note="备份前")
+    assert (home / "trail-witness.log").exists()
     return Built(county, uploads, secretary.username)
 
 
@@ -347,7 +351,8 @@ def test_a_database_holding_data_is_refused_without_force(
     built = _build(home, client)
     first = tmp_path / "first.tar"
     _backup(first)
-    assert target.run("restore", str(first)).returncode == 0
+    done = target.run("restore", str(first))
+    assert done.returncode == 0, done.stdout
     # Later work, then a second archive: restoring it would change the restored system.
     admin = built.county.user(Role.WORK_COMMITTEE_ADMIN)
     for i, person in enumerate(built.county.depts[1].people):
