@@ -9,6 +9,9 @@ ALIASES = {
     "demo-accounts": "demo_accounts",
     "send-reminders": "send_reminders",
     "verify-trail": "verify_trail",
+    "grant-auditor": "grant_auditor",
+    "revoke-auditor": "revoke_auditor",
+    "prune-security-log": "prune_security_log",
 }
 
 
