@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,6 +39,14 @@ def request_address(request: HttpRequest | None) -> str | None:
     return str(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _line(value: str) -> str:
+    """One line per event: a typed name holding a newline cannot forge a second one."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value) or "-"
+
+
 def _account(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) and user.pk else None
 
@@ -56,7 +65,8 @@ def record(
     named, if it exists); `username`: the name given (defaults to the user's); `subject`: what
     was acted on (an account, an address, a page); `detail`: a short Chinese description."""
     request = request if request is not None else current_request.get()
-    if user is None and request is not None:
+    if user is None and not username and request is not None:
+        # A login attempt names its account (or none): never the session's user instead.
         user = _account(getattr(request, "user", None))
     user = _account(user)
     event = SecurityEvent(
@@ -68,6 +78,6 @@ def record(
     )
     event.save()
     logger.info("security kind=%s outcome=%s user=%s address=%s subject=%s path=%s",
-                event.kind, event.outcome, event.username or "-", event.address or "-",
-                event.subject or "-", event.path or "-")
+                event.kind, event.outcome, _line(event.username), event.address or "-",
+                _line(event.subject), _line(event.path))
     return event

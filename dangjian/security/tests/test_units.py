@@ -59,3 +59,14 @@ def test_a_bad_trusted_proxy_fails_the_check(settings):
     assert "dangjian.E102" in {m.id for m in run_checks()}
     settings.TRUSTED_PROXIES = ["10.0.0.1", "10.1.0.0/16", "::1"]
     assert "dangjian.E102" not in {m.id for m in run_checks()}
+
+
+@pytest.mark.django_db
+def test_a_typed_newline_cannot_forge_a_log_line(caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="dangjian.security")
+    record(Kind.LOGIN, outcome=Outcome.FAILURE,
+           username="x\nsecurity kind=login outcome=success user=t_wc_admin")
+    lines = [r.getMessage() for r in caplog.records if r.name == "dangjian.security"]
+    assert len(lines) == 1 and "\n" not in lines[0] and "x\\x0asecurity" in lines[0]
