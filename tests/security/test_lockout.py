@@ -117,9 +117,11 @@ def test_unknown_name_answers_exactly_as_a_real_account(county, client, settings
 
 @pytest.mark.req("R0.4")
 def test_unknown_name_is_hashed_like_a_real_one(county, client, settings):
-    """Timing: the hasher runs for a name with no account too (no quick "no such user")."""
+    """Timing: the hasher runs for a name with no account too (no quick "no such user").
+    Rounds alternate the two names, so a busy machine slows both alike; the fastest of each
+    is compared (a quick refusal would be tens of times faster than PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    settings.LOGIN_ADDRESS_MAX_FAILURES = 1000
+    settings.LOGIN_ADDRESS_MAX_FAILURES = settings.LOGIN_MAX_FAILURES = 1000
     User.objects.filter(username="t_member").update(password=_pbkdf2(PASSWORD))
 
     def timed(username: str) -> float:
@@ -127,9 +129,9 @@ def test_unknown_name_is_hashed_like_a_real_one(county, client, settings):
         _login(client, username, "wrong-password", address="192.0.2.50")
         return time.perf_counter() - start
 
-    real = min(timed("t_member") for _ in range(3))
-    ghost = min(timed("no_such_user") for _ in range(3))
-    assert 0.5 < ghost / real < 2, (real, ghost)
+    rounds = [(timed("t_member"), timed("no_such_user")) for _ in range(4)]
+    real, ghost = min(r for r, _ in rounds), min(g for _, g in rounds)
+    assert 1 / 3 < ghost / real < 3, rounds
 
 
 def _pbkdf2(password: str) -> str:
