@@ -11,6 +11,9 @@ ALIASES = {
     "send-reminders": "send_reminders",
     "verify-trail": "verify_trail",
     "rotate-data-key": "rotate_data_key",
+    "grant-auditor": "grant_auditor",
+    "revoke-auditor": "revoke_auditor",
+    "prune-security-log": "prune_security_log",
 }
 
 

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "dangjian.notify",
     "dangjian.jobs",
     "dangjian.trail",
+    "dangjian.security",
     "dangjian.evidence",
     "dangjian.rectification",
     "dangjian.ballots",
@@ -135,6 +136,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangjian.core.proxy.TrustedProxyMiddleware",  # first: the HTTPS redirect depends on it
     "django.middleware.security.SecurityMiddleware",
     "dangjian.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -142,6 +144,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangjian.security.middleware.SecurityLogMiddleware",
     "dangjian.accounts.middleware.IdleTimeoutMiddleware",
     "dangjian.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -214,6 +217,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15)
 SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+# Per source address (every account together), counted in the database (dangjian.security).
+LOGIN_ADDRESS_MAX_FAILURES = _env_int("LOGIN_ADDRESS_MAX_FAILURES", 10)
+LOGIN_ADDRESS_WINDOW_MINUTES = _env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+LOGIN_ADDRESS_BLOCK_MINUTES = _env_int("LOGIN_ADDRESS_BLOCK_MINUTES", 15)
+
+# Security log and proxies (dangjian.security, dangjian.core.proxy). TRUSTED_PROXIES: the
+# reverse proxies' addresses or networks, comma-separated; only from them are
+# X-Forwarded-For and X-Forwarded-Proto believed. Default: none (the peer is the client).
+SECURITY_LOG_RETENTION_DAYS = _env_int("SECURITY_LOG_RETENTION_DAYS", 180)  # at least 180
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",")
+                   if p.strip()]
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -221,7 +235,7 @@ SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind HTTPS (SECURE_COOKIES=1) also redirect plain HTTP and send HSTS; a TLS-terminating
-# proxy sets X-Forwarded-Proto.
+# proxy sets X-Forwarded-Proto, believed only from TRUSTED_PROXIES (dangjian.core.proxy).
 SECURE_SSL_REDIRECT = _env_bool("SECURE_COOKIES")
 SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL_REDIRECT
@@ -233,8 +247,6 @@ SILENCED_SYSTEM_CHECKS = [
     # those rules under a row lock there, PostgreSQL enforces them in the database.
     "models.W047",
 ]
-if SECURE_SSL_REDIRECT:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 

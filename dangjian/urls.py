@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("org/", include("dangjian.org.urls")),
     path("trail/", include("dangjian.trail.urls")),
+    path("security/", include("dangjian.security.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("evidence/", include("dangjian.evidence.urls")),
     path("rectification/", include("dangjian.rectification.urls")),

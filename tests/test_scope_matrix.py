@@ -17,8 +17,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dangjian.trail.models import TrailEntry
 
 MATRIX_DIR = Path(__file__).parent / "scope_matrix"
-ROLES = ["wc_admin", "org_dept", "county", "discipline", "civilization", "lg_secretary",
-         "org_secretary", "disc_member", "member"]
+BASE_ROLES = ["wc_admin", "org_dept", "county", "discipline", "civilization", "lg_secretary",
+              "org_secretary", "disc_member", "member"]
+# The audit administrator (安全审计员, set on the server) reaches what it is listed for and what
+# every other role reaches (the pages of any logged-in account), unless listed in `deny`.
+ROLES = [*BASE_ROLES, "audit_admin"]
+
+
+def _allowed(entry: dict[str, Any]) -> set[str]:
+    allowed = set(entry["allow"])
+    if set(BASE_ROLES) <= allowed:
+        allowed.add("audit_admin")
+    return allowed - set(entry.get("deny", []))
 # Reachable without logging in, by design.
 PUBLIC = {"accounts:login", "healthz", "api:openapi-json", "api:openapi-view",
           # A rater's ballot page and the published receipt list: the one-time code is the
@@ -98,10 +108,11 @@ def test_route_scope(entry, county, client):
     url = _url(entry, objects)
     anonymous = _request(client, entry, url, objects)
     assert anonymous.status_code in (302, 401, 403), f"anonymous reached {url}"
-    allowed = set(entry["allow"])
-    unknown_roles = allowed - set(ROLES)
+    allowed = _allowed(entry)
+    unknown_roles = (set(entry["allow"]) | set(entry.get("deny", []))) - set(ROLES)
     assert not unknown_roles, f"unknown roles in matrix: {unknown_roles}"
     failures = []
+    county.user("audit_admin")  # made before the savepoints, so that every role's run has it
     for role in ROLES:
         sid = transaction.savepoint()  # each role meets the same state
         client.force_login(county.user(role))

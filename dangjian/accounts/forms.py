@@ -17,7 +17,9 @@ class UserCreateForm(forms.Form):
 
 
 class RoleGrantForm(forms.Form):
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    # The audit administrator is set on the server only (dangjian grant-auditor).
+    role = forms.ChoiceField(label="角色", choices=[
+        (value, label) for value, label in Role.choices if value != Role.AUDIT_ADMIN])
     body = forms.ModelChoiceField(label="范围", queryset=Body.objects.none())
     recursive = forms.BooleanField(label="含下级组织", required=False, initial=True)
 

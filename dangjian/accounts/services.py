@@ -1,4 +1,5 @@
-"""Accounts: login with lockout, account creation, role grants, API tokens — each traced."""
+"""Accounts: login with lockout, account creation, role grants, API tokens — each traced
+(the change trace) and in the security log (dangjian.security)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from django.utils import timezone
 from dangjian.accounts.models import ApiToken, ApiTokenUse, User
 from dangjian.org.models import Body, Person, Role, RoleAssignment
 from dangjian.org.scope import Perm, require_body
+from dangjian.security import throttle
+from dangjian.security.events import record, request_address
+from dangjian.security.models import CounterScope, Kind, Outcome
 from dangjian.trail.changes import change_record
 
 
@@ -26,18 +30,44 @@ class LoginRefused(Exception):
     """The message says why, in Chinese."""
 
 
+LOGIN_FAILED = "用户名或密码不正确"
+
+
+def _locked(until: dt.datetime) -> LoginRefused:
+    until = timezone.localtime(until)
+    return LoginRefused(f"账号因连续登录失败已被锁定，请于{until:%H:%M}后再试或联系管理员")
+
+
 def login_check(*, request: HttpRequest | None, username: str, password: str) -> User:
-    """Authenticate, counting failures; lock the account after LOGIN_MAX_FAILURES."""
+    """Authenticate, counting failures per account (a name with no account counts the same,
+    so the answers never tell whether it exists) and per source address; lock the account
+    after LOGIN_MAX_FAILURES, the address after LOGIN_ADDRESS_MAX_FAILURES in a window.
+    Failures are in the security log (user_login_failed, dangjian.security.apps)."""
     now = timezone.now()
+    address = request_address(request)
+    blocked = throttle.blocked_until(CounterScope.ADDRESS, address, now)
+    if blocked is not None:
+        record(Kind.LOGIN, outcome=Outcome.DENIED, username=username, request=request,
+               detail="来源地址已被限制登录，未校验密码")
+        raise LoginRefused(throttle.address_message(blocked))
     user = User.objects.filter(username=username).first()
-    if user is not None and user.locked_until and user.locked_until > now:
-        until = timezone.localtime(user.locked_until)
-        raise LoginRefused(f"账号因连续登录失败已被锁定，请于{until:%H:%M}后再试或联系管理员")
+    locked = (throttle.blocked_until(CounterScope.USERNAME, username, now) if user is None
+              else user.locked_until if user.locked_until and user.locked_until > now else None)
+    if locked is not None:
+        record(Kind.LOGIN, outcome=Outcome.DENIED, user=user, username=username,
+               request=request, detail="账号已锁定，未校验密码")
+        throttle.address_refused(address, request, now)
+        raise _locked(locked)
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
-        if user is not None:
-            _login_failed(user, now)
-        raise LoginRefused("用户名或密码不正确")
+        until = (_login_failed(user, now) if user is not None
+                 else throttle.unknown_name_failed(username, now))
+        if until is not None:
+            record(Kind.LOCKOUT, outcome=Outcome.DENIED, user=user, username=username,
+                   request=request, detail=f"连续{settings.LOGIN_MAX_FAILURES}次登录失败，"
+                   f"锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟")
+        throttle.address_refused(address, request, now)
+        raise LoginRefused(LOGIN_FAILED)
     assert isinstance(authenticated, User)
     if authenticated.failed_logins or authenticated.locked_until:
         User.objects.filter(pk=authenticated.pk).update(failed_logins=0, locked_until=None)
@@ -45,15 +75,18 @@ def login_check(*, request: HttpRequest | None, username: str, password: str) ->
 
 
 @transaction.atomic
-def _login_failed(user: User, now: dt.datetime) -> None:
+def _login_failed(user: User, now: dt.datetime) -> dt.datetime | None:
+    """Count the failure; the end of the lock it starts, if it starts one."""
     user = User.objects.select_for_update().get(pk=user.pk)
     user.failed_logins += 1
+    started = None
     if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
-        user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+        user.locked_until = started = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
         user.failed_logins = 0
         change_record(actor=None, action="login_locked", obj=user,
                       note=f"连续{settings.LOGIN_MAX_FAILURES}次登录失败")
     user.save(update_fields=["failed_logins", "locked_until"])
+    return started
 
 
 def _county_scope_check(actor: Any, body: Body) -> None:
@@ -81,6 +114,7 @@ def user_create(
     change_record(actor=actor if check_scope else None, action="create", obj=user,
                   after={"用户名": username, "姓名": full_name,
                          "对应人员": str(person) if person else None})
+    record(Kind.ACCOUNT_CHANGE, user=actor, subject=username, detail="新建账号")
     return user
 
 
@@ -89,6 +123,7 @@ def user_unlock(*, actor: Any, user: User) -> User:
     user.failed_logins, user.locked_until = 0, None
     user.save(update_fields=["failed_logins", "locked_until"])
     change_record(actor=actor, action="update", obj=user, after={"锁定": "已解除"})
+    record(Kind.UNLOCK, user=actor, subject=user.username, detail="解除账号锁定")
     return user
 
 
@@ -101,6 +136,7 @@ def role_grant(
         _county_scope_check(actor, body)
     if role not in Role.values:
         raise ValidationError({"role": "未知角色"})
+    _separation_check(user, role)
     if not body.is_active:
         raise ValidationError({"body": f"“{body.name}”已撤销"})
     if RoleAssignment.objects.filter(user=user, role=role, body=body,
@@ -113,18 +149,35 @@ def role_grant(
     change_record(actor=actor, action="grant", obj=assignment,
                   after={"账号": user.username, "角色": Role(role).label, "范围": body.name,
                          "含下级": recursive})
+    record(Kind.ROLE_CHANGE, user=actor, subject=user.username,
+           detail=f"授予“{Role(role).label}”，范围“{body.name}”{'（含下级）' if recursive else ''}")
     return assignment
+
+
+def _separation_check(user: User, role: str) -> None:
+    """The audit administrator's role is granted on the server only, to an account holding
+    no other role (dangjian.security.services)."""
+    if role == Role.AUDIT_ADMIN:
+        raise ValidationError({"role": "安全审计员只能由服务器管理员以 dangjian grant-auditor "
+                                       "命令设置，系统管理员不能授予"})
+    if RoleAssignment.objects.filter(user=user, role=Role.AUDIT_ADMIN,
+                                     valid_to__isnull=True).exists():
+        raise ValidationError("安全审计员账号不能兼任其他角色")
 
 
 @transaction.atomic
 def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     _county_scope_check(actor, assignment.body)
+    if assignment.role == Role.AUDIT_ADMIN:
+        raise ValidationError("安全审计员只能由服务器管理员以 dangjian revoke-auditor 命令撤销")
     if assignment.valid_to is not None:
         raise ValidationError("该授权已失效")
     assignment.valid_to = max(timezone.localdate(), assignment.valid_from)
     assignment.save(update_fields=["valid_to"])
     change_record(actor=actor, action="revoke", obj=assignment,
                   before={"角色": assignment.get_role_display(), "范围": assignment.body.name})
+    record(Kind.ROLE_CHANGE, user=actor, subject=assignment.user.username,
+           detail=f"撤销“{assignment.get_role_display()}”，范围“{assignment.body.name}”")
     return assignment
 
 
@@ -159,6 +212,7 @@ def token_create(
     change_record(actor=actor, action="create", obj=token,
                   after={"账号": actor.username, "名称": name,
                          "有效期至": expires_on.isoformat() if expires_on else "长期"})
+    record(Kind.TOKEN_CHANGE, user=actor, subject=actor.username, detail=f"新建API令牌“{name}”")
     return token, secret
 
 
@@ -175,6 +229,8 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     change_record(actor=actor, action="revoke", obj=token,
                   before={"账号": actor.username, "名称": token.name, "状态": "有效"},
                   after={"状态": "已撤销"})
+    record(Kind.TOKEN_CHANGE, user=actor, subject=actor.username,
+           detail=f"撤销API令牌“{token.name}”")
     return token
 
 

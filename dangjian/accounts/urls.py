@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/new/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
+    path("addresses/unlock/", views.address_unlock_view, name="address_unlock"),
     path("roles/<int:pk>/revoke/", views.role_revoke_view, name="role_revoke"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),

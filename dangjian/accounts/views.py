@@ -26,6 +26,8 @@ from dangjian.accounts.services import (
 )
 from dangjian.org.models import RoleAssignment
 from dangjian.org.scope import Perm, bodies, require_perm
+from dangjian.security.services import address_unlock
+from dangjian.security.throttle import blocked_addresses
 
 RECENT_USES = 20
 
@@ -72,7 +74,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(username__contains=q) | Q(last_name__contains=q))  # type: ignore[attr-defined]
     page = Paginator(qs.order_by("username"), 50).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
     return render(request, "accounts/user_list.html", {"page": page, "q": q,
-                                                       "form": UserCreateForm()})
+                                                       "form": UserCreateForm(),
+                                                       "blocked": blocked_addresses()})
 
 
 @require_POST
@@ -125,6 +128,17 @@ def role_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已撤销授权")
     return redirect("accounts:user_detail", pk=assignment.user_id)
+
+
+@require_POST
+def address_unlock_view(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.ACCOUNT_MANAGE)
+    address = request.POST.get("address", "").strip()
+    if address_unlock(actor=_account(request), address=address):
+        messages.success(request, f"已解除地址 {address} 的登录限制")
+    else:
+        messages.error(request, "该地址未被限制登录")
+    return redirect("accounts:user_list")
 
 
 @require_POST

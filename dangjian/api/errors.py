@@ -17,6 +17,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from dangjian.security.middleware import REASON_ATTR as DENIED_REASON
+
 NOT_FOUND = "记录不存在或不在您的权限范围内"
 FORBIDDEN = "您没有此项权限"
 
@@ -104,6 +106,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        setattr(request, DENIED_REASON, str(exc) or FORBIDDEN)  # for the security log
         return respond(request, str(exc) or FORBIDDEN, 403)
 
     @api.exception_handler(Http404)

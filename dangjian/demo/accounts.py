@@ -18,6 +18,7 @@ from dangjian.demo.catalog import SHOWCASE
 from dangjian.demo.county import DemoCounty
 from dangjian.notify.services import task_open
 from dangjian.org.models import Body, Person, PoliticalStatus, Post, PostKind, Role, RoleAssignment
+from dangjian.security.services import auditor_create
 
 DEMO_PASSWORD = "Dangjian@2024"
 
@@ -55,6 +56,9 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "主体责任", "提交本月主题党日记录", "报送本季度“三会一课”台账", "组织开展民主评议党员")),
     DemoAccount("jjwy", Role.DISCIPLINE_MEMBER, (
         "监督责任", "报送监督责任落实情况纪实", "开展廉政风险点排查", "报送年度监督责任履职报告")),
+    DemoAccount("shenji", Role.AUDIT_ADMIN, (
+        "安全审计", "查阅本周登录失败与越权访问记录", "复核上月账号与授权变更",
+        "导出本季度安全日志归档")),
     DemoAccount("dangyuan", Role.MEMBER, (
         "党员", "参加本月主题党日活动", "完成本季度学习教育学时", "参加年度民主评议党员测评")),
 )
@@ -105,6 +109,11 @@ def accounts_create(county: DemoCounty) -> dict[str, User]:
         "jjwy": (show.unit, _holder(show.discipline, PostKind.DISCIPLINE_MEMBER), True),
     }
     for account in ACCOUNTS[1:-1]:
+        if account.role == Role.AUDIT_ADMIN:  # set on the server in production
+            county.accounts[account.username] = auditor_create(
+                username=account.username, password=DEMO_PASSWORD, full_name="安全审计员演示账号",
+                operator="演示数据")
+            continue
         body, person, recursive = places[account.username]
         county.accounts[account.username] = _create(account, body, person, recursive)
     county.accounts["dangyuan"] = _create(ACCOUNTS[-1], branch, _ordinary_member(branch),

@@ -321,6 +321,9 @@ class Role(models.TextChoices):
     ORG_SECRETARY = "org_secretary", "党组织书记"
     DISCIPLINE_MEMBER = "disc_member", "机关纪检委员"
     MEMBER = "member", "党员"
+    # Reads the security log only; granted on the server (`dangjian grant-auditor`), never
+    # by the 工委 administrator, and held by no account that holds another role.
+    AUDIT_ADMIN = "audit_admin", "安全审计员"
 
 
 class RoleAssignment(models.Model):

@@ -53,6 +53,7 @@ class Perm(StrEnum):
     RESP_REVIEW_SUPERVISORY = "responsibility.review_supervisory"  # 县纪委 reviews 监督责任清单
     RESP_OVERSEE = "responsibility.oversee"  # supervision notes, evaluations, talks, praise
     RESP_SPOT_CHECK = "responsibility.spot_check"  # 县纪委: random spot checks
+    SECURITY_AUDIT = "security.audit"  # read and export the security log (安全审计员 only)
 
 
 _COUNTY_READ = {Perm.ORG_VIEW, Perm.TRACE_VIEW, Perm.SELF_VIEW}
@@ -103,6 +104,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         | {Perm.RESP_VIEW, Perm.RESP_SUPERVISORY}
     ),
     Role.MEMBER: frozenset({Perm.SELF_VIEW}),
+    # Separation of duties: no other role holds SECURITY_AUDIT, and this one nothing else
+    # but the workbench (dangjian/security/services.py grants it).
+    Role.AUDIT_ADMIN: frozenset({Perm.SECURITY_AUDIT, Perm.SELF_VIEW}),
 }
 
 

@@ -219,7 +219,8 @@ def test_people_scoped_accounts_see_what_their_post_covers(demo: Any) -> None:
         assert scope_filter(_user(username), Perm.ORG_VIEW, everyone).count() == everyone.count()
     assert not scope_filter(_user("jiwei"), Perm.ORG_EDIT, everyone).exists()
     linked = User.objects.filter(person__isnull=False).count()
-    assert linked == len(_accounts()) - 1  # all but the 县委's institutional account
+    # All but the 县委's institutional account and the 安全审计员 (a person of no post).
+    assert linked == len(_accounts()) - 2
 
 
 @pytest.mark.req("R0.10")
