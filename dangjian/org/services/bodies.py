@@ -150,6 +150,11 @@ def _end(body: Body, on: dt.date, reason: str) -> None:
         raise ValidationError("请先撤销、合并或调出该组织的下级组织")
     if body.members.filter(left_on__isnull=True).exists():
         raise ValidationError("该组织仍有在册人员，请先转移人员的组织关系")
+    late = body.posts.filter(end__isnull=True, start__gt=on).order_by("-start").first()
+    if late is not None:
+        raise ValidationError({"on": f"日期不能早于该组织现任职务的任职日期"
+                                     f"（{late.person.name}{late.start:%Y-%m-%d}起任"
+                                     f"{late.get_kind_display()}）"})
     _close_version(body, on)
     body.valid_to = on
     body.end_reason = reason
