@@ -52,6 +52,14 @@ def multi_line(value: Any) -> None:
             raise ValidationError(problem, code="control_character")
 
 
+def require_single_line(**values: str) -> None:
+    """For a service that writes a short text without `full_clean()` (a queryset update):
+    ValidationError naming each field whose value holds a control character."""
+    found = {k: SINGLE_LINE for k, v in values.items() if control_char_problem(v)}
+    if found:
+        raise ValidationError(found)
+
+
 def text_problems(obj: models.Model, exclude: Collection[str] = ()) -> dict[str, str]:
     """The model's text fields holding a character their kind refuses."""
     found: dict[str, str] = {}

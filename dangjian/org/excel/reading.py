@@ -21,7 +21,7 @@ from dangjian.org.excel.columns import (
     Column,
     SheetSpec,
 )
-from dangjian.org.excel.safety import MAX_COLUMNS, MAX_SCAN_ROWS, inflation_problem
+from dangjian.org.excel.safety import DAMAGED, MAX_COLUMNS, MAX_SCAN_ROWS, inflation_problem
 from dangjian.org.idcard import id_number_problem
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -55,9 +55,9 @@ def _normalise_header(value: Any) -> str:
     return re.sub(r"\s+", "", text).rstrip("*＊")
 
 
-def check_file(upload: IO[bytes], size: int) -> bytes:
+def _check_file(upload: IO[bytes], size: int) -> bytes:
     """The upload's bytes, if they may be parsed at all (size, kind, what it inflates to);
-    FileProblem if not. Cheap: nothing is parsed, so the page runs it before queueing."""
+    FileProblem if not."""
     if size == 0:
         raise FileProblem("文件是空的，请选择填好的导入模板")
     if size > MAX_BYTES:
@@ -74,8 +74,19 @@ def check_file(upload: IO[bytes], size: int) -> bytes:
     return data
 
 
+def bomb_problem(upload: IO[bytes], size: int) -> str:
+    """Cheap (nothing is parsed), so the page runs it before it stores the file and queues the
+    import: '' unless the file is a zip that would inflate too far. The other file problems
+    are told on the job's page, with the rows'."""
+    if not 0 < size <= MAX_BYTES:
+        return ""
+    data = upload.read(MAX_BYTES + 1)
+    problem = inflation_problem(data) if data.startswith(_ZIP_MAGIC) else ""
+    return "" if problem == DAMAGED else problem
+
+
 def _open(upload: IO[bytes], size: int) -> Any:
-    data = check_file(upload, size)
+    data = _check_file(upload, size)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip

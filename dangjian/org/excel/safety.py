@@ -26,6 +26,7 @@ MAX_SCAN_ROWS = MAX_ROWS + 10_000  # rows read, blank ones included
 MAX_COLUMNS = 64
 SHARED_STRINGS = "xl/sharedStrings.xml"
 
+DAMAGED = "无法读取该文件：文件已损坏或不是Excel（.xlsx）工作簿"
 _SPLIT = "，请删除多余的空行、空列或无关内容后再导入"
 
 
@@ -38,7 +39,7 @@ def inflation_problem(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        return "无法读取该文件：文件已损坏或不是Excel（.xlsx）工作簿"
+        return DAMAGED
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
+from dangjian.core.text import require_single_line
 from dangjian.org.models import ALLOWED_CHILDREN, Body, BodyKind, BodyVersion
 from dangjian.org.scope import Perm, require_body
 from dangjian.trail.changes import change_record, diff, snapshot
@@ -142,6 +143,7 @@ def body_move(*, actor: Any, body: Body, parent: Body, on: dt.date) -> Body:
 
 
 def _end(body: Body, on: dt.date, reason: str) -> None:
+    require_single_line(reason=reason)
     if not body.is_active:
         raise ValidationError(f"“{body.name}”已于{body.valid_to:%Y-%m-%d}撤销")
     if on <= body.valid_from:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from dangjian.bulk import insert_many
+from dangjian.core.text import require_single_line
 from dangjian.org.idcard import birth_date_from, id_number_problem
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
 from dangjian.org.scope import Perm, require_body
@@ -228,6 +229,7 @@ def person_leave(*, actor: Any, person: Person, on: dt.date, reason: str = "") -
     _require_placement(actor, person)
     if person.left_on:
         raise ValidationError("该人员已调离")
+    require_single_line(reason=reason)
     _posts_start_by(person.posts.filter(end__isnull=True), on, "调离日期")
     person.left_on = on
     person.save(update_fields=["left_on", "updated_at"])

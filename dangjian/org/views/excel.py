@@ -20,7 +20,7 @@ from dangjian.org.excel import (
     xlsx_response,
 )
 from dangjian.org.excel.columns import MAX_BYTES, MAX_ROWS
-from dangjian.org.excel.reading import FileProblem, check_file
+from dangjian.org.excel.reading import bomb_problem
 from dangjian.org.filters import BodyFilter, PersonFilter, PostFilter, body_in_scope
 from dangjian.org.scope import Perm, has_perm, require_perm
 
@@ -87,14 +87,11 @@ def _digest(upload: UploadedFile) -> str:
 
 
 def _file_problem(upload: UploadedFile) -> str:
-    """Refused at once, before a job is queued: too big, not an .xlsx, or a zip bomb."""
+    """A zip bomb is refused at once, before it is stored or a job is queued."""
     try:
-        check_file(upload, upload.size or 0)
-    except FileProblem as exc:
-        return str(exc)
+        return bomb_problem(upload, upload.size or 0)
     finally:
         upload.seek(0)
-    return ""
 
 
 @require_http_methods(["GET", "POST"])
