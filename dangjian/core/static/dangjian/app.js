@@ -44,6 +44,15 @@
     }
   });
 
+  // A search box inside a form: Enter searches (htmx) and does not send the form.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target instanceof Element &&
+        target.hasAttribute("data-no-enter-submit")) {
+      event.preventDefault();
+    }
+  });
+
   // The rater's page: a ballot code arrives in the link's #fragment (never sent to the server);
   // put it in the form and take it out of the address bar and history.
   function codeFromHash() {
