@@ -138,6 +138,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "dangjian.core.proxy.TrustedProxyMiddleware",  # first: the HTTPS redirect depends on it
     "django.middleware.security.SecurityMiddleware",
+    "dangjian.core.headers.SecurityHeadersMiddleware",
+    "dangjian.core.uploads.UploadLimitMiddleware",
     "dangjian.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -277,8 +279,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+
+# Request size limits (dangjian/core/uploads.py): a body over them is refused with a 413 before
+# it is read. UPLOAD_MAX_MB bounds one multipart request's files (several evidence files at
+# once); the other fields and any other body (JSON, forms) are bounded by the 5 MB below.
+UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_MB", 50) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "dangjian.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Content-Security-Policy and Cache-Control (dangjian/core/headers.py). Styles may still be
+# inline (a few templates set a width or an indent per row); scripts may not.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 # Backups (`dangjian backup` / `restore`, dangjian/backup): where archives go by default, and
 # with BACKUP_DAILY=1 the worker takes one a day there, keeping the newest BACKUP_KEEP.

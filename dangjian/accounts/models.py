@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from dangjian.core.text import PlainText
+
 
 class User(AbstractUser):
     """An account. It may be linked to the person it belongs to."""
@@ -32,7 +34,7 @@ class User(AbstractUser):
         return (self.last_name + self.first_name).strip()
 
 
-class ApiToken(models.Model):
+class ApiToken(PlainText, models.Model):
     """A user's credential for machine clients of the API: the request is that user exactly.
 
     Only the SHA-256 digest of the secret is kept (the secret is shown once, on creation);

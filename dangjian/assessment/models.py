@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core.grades import Grade
+from dangjian.core.text import PlainText
 from dangjian.scoring.models import IndicatorSet
 
 PURPOSE = "assessment"  # the scoring engine's purpose key for our indicator sets
@@ -33,7 +34,7 @@ def subject_key(kind: str, pk: int) -> str:
     return f"body:{pk}" if kind == SubjectKind.LEADING_GROUP else f"person:{pk}"
 
 
-class Scheme(models.Model):
+class Scheme(PlainText, models.Model):
     """The year's indicator system: one scoring set per subject kind."""
 
     year = models.OneToOneField("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
@@ -68,7 +69,7 @@ class Scheme(models.Model):
                 SubjectKind.MEMBER: self.set_member}[SubjectKind(kind)]
 
 
-class Team(models.Model):
+class Team(PlainText, models.Model):
     """A 考核组: the users who assess the departments put in its charge."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="teams")
@@ -137,7 +138,7 @@ class Leader(models.Model):
         return f"{self.get_kind_display()} {self.person}"
 
 
-class _Record(models.Model):
+class _Record(PlainText, models.Model):
     """A full-process record (append-only: corrections are new records)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
@@ -194,7 +195,7 @@ class SiteVisit(_Record):
         return f"{self.visited_on} 实地察看"
 
 
-class Observation(models.Model):
+class Observation(PlainText, models.Model):
     """平时掌握的情况: what 工委 staff noticed about a department during the year."""
 
     year = models.ForeignKey("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
@@ -219,7 +220,7 @@ class Observation(models.Model):
         return self.unit.path
 
 
-class Judgement(models.Model):
+class Judgement(PlainText, models.Model):
     """研判: the team's grade for the department (person empty) or one of its leaders."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT,
@@ -265,7 +266,7 @@ FEEDBACK_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class Feedback(models.Model):
+class Feedback(PlainText, models.Model):
     assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT,
                                       related_name="feedback")
     number = models.CharField("文号", max_length=60, blank=True)
@@ -302,7 +303,7 @@ class ReportStatus(models.TextChoices):
     ISSUED = "issued", "已印发"
 
 
-class SpecialReport(models.Model):
+class SpecialReport(PlainText, models.Model):
     """专题报告 to the 县委; the text is edited before issue, the issued .docx kept as sent."""
 
     scheme = models.OneToOneField(Scheme, on_delete=models.PROTECT, related_name="report")

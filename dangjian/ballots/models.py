@@ -17,6 +17,8 @@ import secrets
 
 from django.db import models
 
+from dangjian.core.text import PlainText
+
 TOKEN_BYTES = 16  # 128 bits
 
 
@@ -31,7 +33,7 @@ class BoxStatus(models.TextChoices):
     CLOSED = "closed", "已结束"
 
 
-class Box(models.Model):
+class Box(PlainText, models.Model):
     title = models.CharField("名称", max_length=200)
     purpose = models.CharField("用途", max_length=40)  # set by the module using the box
     ref = models.CharField("关联记录", max_length=100, blank=True)
@@ -60,7 +62,7 @@ class Box(models.Model):
         return self.owner_body.path
 
 
-class Candidate(models.Model):
+class Candidate(PlainText, models.Model):
     box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="candidates")
     label = models.CharField("被测评对象", max_length=100)
     note = models.CharField("说明", max_length=200, blank=True)

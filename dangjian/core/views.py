@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.http import AuthedRequest
+from dangjian.core.redirects import redirect_back
 from dangjian.cycles.models import Year
 from dangjian.cycles.services import year_ensure
 from dangjian.notify.services import task_urgency, workbench_tasks
@@ -43,7 +44,7 @@ def year_switch(request: HttpRequest) -> HttpResponse:
         messages.error(request, "所选年度不存在")
     else:
         request.session["year_id"] = year.pk
-    return redirect(request.headers.get("Referer") or "core:workbench")
+    return redirect_back(request, "core:workbench")
 
 
 def years(request: HttpRequest) -> HttpResponse:

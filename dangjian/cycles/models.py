@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dangjian.core.text import PlainText
 
-class Year(models.Model):
+
+class Year(PlainText, models.Model):
     year = models.PositiveSmallIntegerField("年度", unique=True)
     title = models.CharField("名称", max_length=60, blank=True)
     is_current = models.BooleanField("当前年度", default=False)
@@ -40,7 +42,7 @@ class Year(models.Model):
         return dt.date(self.year, 12, 31)
 
 
-class Window(models.Model):
+class Window(PlainText, models.Model):
     """A period in which something may be submitted; it closes at its deadline (过时关闭)."""
 
     year = models.ForeignKey(Year, on_delete=models.PROTECT, related_name="windows")

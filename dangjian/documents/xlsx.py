@@ -1,4 +1,10 @@
-"""Tables as .xlsx: Chinese headers in bold, frozen header row, sensible column widths."""
+"""Tables as .xlsx: Chinese headers in bold, frozen header row, sensible column widths.
+
+Every cell the system writes holds a value, never a formula: text that a spreadsheet would
+take for one (a name typed as "=HYPERLINK(...)", "+1", "@SUM(...)") is stored as a string and
+marked with Excel's quote prefix, so it shows as typed and stays text when the cell is edited.
+Every writer appends its rows through `append_values`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -23,17 +30,36 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
+#: A spreadsheet reads text beginning with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    """`value` as a cell to append; text that could be read as a formula kept as text."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    cell = Cell(ws, value=value)  # openpyxl types "=..." as a formula ('f'): undo that
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def append_values(ws: Any, values: Iterable[Any]) -> None:
+    """Append a row of values, never a formula."""
+    ws.append([text_cell(ws, v) for v in values])
+
+
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """[(sheet title, headers, rows)] -> .xlsx bytes."""
     wb = Workbook()
     wb.remove(wb.active)
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
-        ws.append(list(headers))
+        append_values(ws, headers)
         widths = [_width(h) for h in headers]
         for row in rows:
             values = list(row)
-            ws.append(values)
+            append_values(ws, values)
             widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=False)]
         for cell in ws[1]:
             cell.font = Font(bold=True)

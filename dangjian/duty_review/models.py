@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from dangjian.core.grades import Grade
+from dangjian.core.text import PlainText
 from dangjian.duty_review.points import Tier
 
 
@@ -24,7 +25,7 @@ class Form(models.TextChoices):
     WRITTEN = "written", "书面述职"
 
 
-class ReviewPlan(models.Model):
+class ReviewPlan(PlainText, models.Model):
     """述职评议工作方案: issued by 工委 once a year."""
 
     year = models.OneToOneField("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
@@ -93,7 +94,7 @@ class ReportStatus(models.TextChoices):
     APPROVED = "approved", "已审定"
 
 
-class DutyReport(models.Model):
+class DutyReport(PlainText, models.Model):
     """A reporter's 述职报告. Its text lives in append-only versions; its steps in ReportStep."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT,
@@ -143,7 +144,7 @@ class ReportVersion(models.Model):
         return f"第{self.number}版"
 
 
-class ReportStep(models.Model):
+class ReportStep(PlainText, models.Model):
     """One workflow step with its opinion. Append-only."""
 
     report = models.ForeignKey(DutyReport, on_delete=models.PROTECT, related_name="steps")
@@ -167,7 +168,7 @@ class ReportStep(models.Model):
         return f"{self.get_status_from_display()} → {self.get_status_to_display()}"
 
 
-class Meeting(models.Model):
+class Meeting(PlainText, models.Model):
     """A 述职评议会 (or a written evaluation: the same ballots without a meeting)."""
 
     plan = models.ForeignKey(ReviewPlan, on_delete=models.PROTECT, related_name="meetings")
@@ -216,7 +217,7 @@ class RemarkKind(models.TextChoices):
     QUESTION = "question", "现场询问"
 
 
-class Remark(models.Model):
+class Remark(PlainText, models.Model):
     """点评 or 现场询问 (with the answer), recorded against a reporter. Append-only."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="remarks")
@@ -241,7 +242,7 @@ class Remark(models.Model):
         return self.meeting.upper_body.path
 
 
-class CountyEvaluation(models.Model):
+class CountyEvaluation(PlainText, models.Model):
     """县委's 综合考评 of a third-tier reporter, on top of the ballots."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT,

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
+from dangjian.core.redirects import redirect_next
 from dangjian.evidence.models import Attachment
 from dangjian.evidence.registry import ATTACHABLE, WriteCheck
 from dangjian.evidence.services import evidence_attach, evidence_remove
@@ -49,7 +50,7 @@ def upload(request: HttpRequest, model: str, object_id: int) -> HttpResponse:
             messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, f"已上传“{upload.name}”")
-    return redirect(request.POST.get("next") or "/")
+    return redirect_next(request)
 
 
 def _attachment_in_scope(request: HttpRequest, pk: int, write: bool) -> Attachment:
@@ -77,4 +78,4 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _attachment_in_scope(request, pk, write=True)
     evidence_remove(actor=request.user, attachment=attachment)
     messages.success(request, f"已移除“{attachment.original_name}”")
-    return redirect(request.POST.get("next") or "/")
+    return redirect_next(request)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.core.crypto import SealedField
+from dangjian.core.text import PlainText
 from dangjian.org.id_numbers import CONTEXT, IdNumberDigestField, IdNumberTailField
 from dangjian.org.idcard import mask_id_number
 
@@ -74,7 +75,7 @@ class BodyQuerySet(models.QuerySet["Body"]):
         return self.filter(valid_to__isnull=True)
 
 
-class Body(models.Model):
+class Body(PlainText, models.Model):
     """A unit or party organisation. Identity survives renames and moves (see BodyVersion)."""
 
     name = models.CharField("名称", max_length=100)
@@ -131,7 +132,7 @@ class Body(models.Model):
         return [int(p) for p in self.path.strip("/").split("/") if p]
 
 
-class BodyVersion(models.Model):
+class BodyVersion(PlainText, models.Model):
     """What a body was called and where it sat, for a span of dates."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="versions")
@@ -176,7 +177,7 @@ class CadreType(models.TextChoices):
     PART_TIME = "part_time", "兼职"
 
 
-class Person(models.Model):
+class Person(PlainText, models.Model):
     """A member of staff; party members carry their branch."""
 
     name = models.CharField("姓名", max_length=40)
@@ -273,7 +274,7 @@ class PostQuerySet(models.QuerySet["Post"]):
         return self.filter(end__isnull=True)
 
 
-class Post(models.Model):
+class Post(PlainText, models.Model):
     """A person holding a post in a body for a term: [start, end)."""
 
     person = models.ForeignKey(

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangjian.core.text import PlainText
+
 
 class ItemStatus(models.TextChoices):
     OPEN = "open", "未开始"
@@ -32,7 +34,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class Plan(models.Model):
+class Plan(PlainText, models.Model):
     """A rectification plan (整改方案) owned by a body, or by one person within it."""
 
     year = models.ForeignKey("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
@@ -76,7 +78,7 @@ class Plan(models.Model):
         return self.owner_body.path
 
 
-class Item(models.Model):
+class Item(PlainText, models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="items")
     origin = models.CharField("问题来源", max_length=40, blank=True)
     problem = models.TextField("问题")
@@ -110,7 +112,7 @@ def overdue_q(today: dt.date) -> Q:
     return Q(deadline__lt=today) & ~Q(status=ItemStatus.CLOSED)
 
 
-class Progress(models.Model):
+class Progress(PlainText, models.Model):
     """A progress report or a verifier's step on an item. Append-only: never edited."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="progress")

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core.grades import Grade
+from dangjian.core.text import PlainText
 
 
 class SetStatus(models.TextChoices):
@@ -35,7 +36,7 @@ SET_TRANSITIONS: frozenset[tuple[str, str]] = frozenset({(SetStatus.DRAFT, SetSt
 WEIGHTED_MAX = Decimal("100")  # a leaf of a weighted set is scored out of 100
 
 
-class IndicatorSet(models.Model):
+class IndicatorSet(PlainText, models.Model):
     """One indicator system (指标体系 / 测评体系) for one kind of subject in one year."""
 
     purpose = models.CharField("用途", max_length=60)
@@ -69,7 +70,7 @@ class IndicatorSet(models.Model):
         return self.status == SetStatus.DRAFT
 
 
-class Indicator(models.Model):
+class Indicator(PlainText, models.Model):
     """A node of the tree. Leaves are scored; a parent's maximum is the sum of its leaves."""
 
     set = models.ForeignKey(IndicatorSet, on_delete=models.CASCADE, related_name="indicators")
@@ -122,7 +123,7 @@ class GradeThreshold(models.Model):
         return f"{self.get_grade_display()}≥{self.min_total}"
 
 
-class Score(models.Model):
+class Score(PlainText, models.Model):
     """One assessor's score for one subject on one leaf indicator, with the reason."""
 
     set = models.ForeignKey(IndicatorSet, on_delete=models.PROTECT, related_name="scores")
@@ -154,7 +155,7 @@ class Score(models.Model):
         return self.scope_path
 
 
-class Deduction(models.Model):
+class Deduction(PlainText, models.Model):
     """Points taken off a subject's total (扣分), optionally against one indicator."""
 
     set = models.ForeignKey(IndicatorSet, on_delete=models.PROTECT, related_name="deductions")

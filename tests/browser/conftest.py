@@ -45,11 +45,38 @@ def chromium() -> Any:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        violations = _watch_csp(browser)
         try:
             yield browser
+            assert violations == [], f"Content-Security-Policy violations: {violations}"
         finally:
             browser.close()
             # ORM calls made while Playwright's loop is active can open a second connection
             # (Django keeps connections per context); close it here, or PostgreSQL refuses to
             # drop the test database at the end of the session.
             connections.close_all()
+
+
+def _watch_csp(browser: Any) -> list[str]:
+    """Every page the test opens reports what the Content-Security-Policy blocked (Chromium
+    logs each refusal to the console): a page that needs inline script fails its test."""
+    found: list[str] = []
+
+    def watch(page: Any) -> None:
+        page.on("console", lambda message: found.append(message.text)
+                if "Content Security Policy" in message.text else None)
+
+    new_page, new_context = browser.new_page, browser.new_context
+
+    def page_watched(*args: Any, **kwargs: Any) -> Any:
+        page = new_page(*args, **kwargs)
+        watch(page)
+        return page
+
+    def context_watched(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        context.on("page", watch)
+        return context
+
+    browser.new_page, browser.new_context = page_watched, context_watched
+    return found

@@ -21,6 +21,7 @@ from dangjian.org.excel.columns import (
     Column,
     SheetSpec,
 )
+from dangjian.org.excel.safety import DAMAGED, MAX_COLUMNS, MAX_SCAN_ROWS, inflation_problem
 from dangjian.org.idcard import id_number_problem
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -54,17 +55,38 @@ def _normalise_header(value: Any) -> str:
     return re.sub(r"\s+", "", text).rstrip("*＊")
 
 
-def _open(upload: IO[bytes], size: int) -> Any:
+def _check_file(upload: IO[bytes], size: int) -> bytes:
+    """The upload's bytes, if they may be parsed at all (size, kind, what it inflates to);
+    FileProblem if not."""
     if size == 0:
         raise FileProblem("文件是空的，请选择填好的导入模板")
     if size > MAX_BYTES:
         raise FileProblem(f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不能超过"
                           f"{MAX_BYTES // 1024 // 1024} MB，请分批导入")
-    data = upload.read()
+    data = upload.read(MAX_BYTES + 1)
     if data.startswith(_OLE_MAGIC):
         raise FileProblem("这是旧版Excel（.xls）文件，请在Excel中“另存为”.xlsx格式后再导入")
     if not data.startswith(_ZIP_MAGIC):
         raise FileProblem("文件不是Excel（.xlsx）格式，请使用下载的导入模板填写后上传")
+    problem = inflation_problem(data)
+    if problem:
+        raise FileProblem(problem)
+    return data
+
+
+def bomb_problem(upload: IO[bytes], size: int) -> str:
+    """Cheap (nothing is parsed), so the page runs it before it stores the file and queues the
+    import: '' unless the file is a zip that would inflate too far. The other file problems
+    are told on the job's page, with the rows'."""
+    if not 0 < size <= MAX_BYTES:
+        return ""
+    data = upload.read(MAX_BYTES + 1)
+    problem = inflation_problem(data) if data.startswith(_ZIP_MAGIC) else ""
+    return "" if problem == DAMAGED else problem
+
+
+def _open(upload: IO[bytes], size: int) -> Any:
+    data = _check_file(upload, size)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
@@ -79,13 +101,18 @@ def read_rows(spec: SheetSpec, upload: IO[bytes], size: int,
     try:
         names = workbook.sheetnames
         sheet = workbook[spec.title] if spec.title in names else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        declared = sheet.max_row or 0  # the sheet's own <dimension>, if it has one
+        if declared > MAX_SCAN_ROWS:
+            raise FileProblem(_too_many_rows(declared))
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = next(rows, None)
         if header is None or all(v in (None, "") for v in header):
             raise FileProblem("文件是空的：第1行应为表头（列名），请使用导入模板")
         positions = _check_header(spec, header)
         out: list[Row] = []
         for number, values in enumerate(rows, start=2):
+            if number > MAX_SCAN_ROWS:
+                raise FileProblem(_too_many_rows(number))
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             if len(out) >= MAX_ROWS:
@@ -98,6 +125,11 @@ def read_rows(spec: SheetSpec, upload: IO[bytes], size: int,
     if not out:
         raise FileProblem("文件中没有数据行（第2行起填写数据）")
     return out
+
+
+def _too_many_rows(rows: int) -> str:
+    return (f"工作表行数过多（{rows}行以上，含空行），每个文件最多{MAX_ROWS}行数据；"
+            "请删除多余的空行后再导入，或分批导入")
 
 
 def _check_header(spec: SheetSpec, header: tuple[Any, ...]) -> list[tuple[int, Column]]:

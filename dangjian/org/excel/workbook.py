@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dangjian.documents.xlsx import append_values
 from dangjian.org.excel.columns import DATE_FORMAT, MAX_BYTES, MAX_ROWS, ColType, Column, SheetSpec
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +28,7 @@ _TEXT_TYPES = {ColType.TEXT, ColType.ID_NUMBER, ColType.BODY}
 def header_row(ws: Any, headers: Sequence[str], widths: Sequence[int],
                required: Sequence[bool] | None = None) -> None:
     """Bold header in row 1, set widths, freeze it."""
-    ws.append(list(headers))
+    append_values(ws, headers)
     for i, width in enumerate(widths, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = _REQUIRED if required and required[i - 1] else _BOLD
@@ -99,21 +100,22 @@ def template_bytes(spec: SheetSpec) -> bytes:
     notes = workbook.create_sheet("说明")
     header_row(notes, ["列名", "是否必填", "格式", "可选值", "说明"], [16, 10, 30, 60, 60])
     for column in columns:
-        notes.append([column.header, "必填" if column.required else "选填", _format_of(column),
-                      "、".join(column.labels()), column.note])
-    notes.append([])
+        append_values(notes, [column.header, "必填" if column.required else "选填",
+                              _format_of(column), "、".join(column.labels()), column.note])
+    append_values(notes, [])
     for line in _general_rules(spec):
-        notes.append([line])
-    notes.append([])
+        append_values(notes, [line])
+    append_values(notes, [])
     title_row = notes.max_row + 1
-    notes.append([f"填写示例（仅供参考；请在“{spec.title}”工作表第2行起填写，不要保留示例）"])
+    append_values(notes, [f"填写示例（仅供参考；请在“{spec.title}”工作表第2行起填写，"
+                          "不要保留示例）"])
     notes.cell(row=title_row, column=1).font = _BOLD
-    notes.append([c.header for c in columns])
+    append_values(notes, [c.header for c in columns])
     for cell in notes[notes.max_row]:
         cell.font = _BOLD
     keep = [i for i, c in enumerate(spec.columns) if not c.export_only]
     for example in spec.examples:
-        notes.append([example[i] for i in keep])
+        append_values(notes, [example[i] for i in keep])
     for row in notes.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -142,7 +144,7 @@ def rows_bytes(spec: SheetSpec, rows: Iterable[Sequence[Any]]) -> bytes:
     ws = workbook.active
     data_sheet(ws, spec, spec.columns, notes=False)
     for row in rows:
-        ws.append(list(row))
+        append_values(ws, row)
     return to_bytes(workbook)
 
 
@@ -152,7 +154,7 @@ def problems_bytes(problems: Iterable[tuple[int | None, str, str]]) -> bytes:
     ws.title = "导入问题"
     header_row(ws, ["行", "列", "问题"], [8, 16, 80])
     for row, column, message in problems:
-        ws.append([row if row is not None else "文件", column, message])
+        append_values(ws, [row if row is not None else "文件", column, message])
     return to_bytes(workbook)
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
+from dangjian.core.text import require_single_line
 from dangjian.org.models import ALLOWED_CHILDREN, Body, BodyKind, BodyVersion
 from dangjian.org.scope import Perm, require_body
 from dangjian.trail.changes import change_record, diff, snapshot
@@ -142,6 +143,7 @@ def body_move(*, actor: Any, body: Body, parent: Body, on: dt.date) -> Body:
 
 
 def _end(body: Body, on: dt.date, reason: str) -> None:
+    require_single_line(reason=reason)
     if not body.is_active:
         raise ValidationError(f"“{body.name}”已于{body.valid_to:%Y-%m-%d}撤销")
     if on <= body.valid_from:
@@ -150,6 +152,11 @@ def _end(body: Body, on: dt.date, reason: str) -> None:
         raise ValidationError("请先撤销、合并或调出该组织的下级组织")
     if body.members.filter(left_on__isnull=True).exists():
         raise ValidationError("该组织仍有在册人员，请先转移人员的组织关系")
+    late = body.posts.filter(end__isnull=True, start__gt=on).order_by("-start").first()
+    if late is not None:
+        raise ValidationError({"on": f"日期不能早于该组织现任职务的任职日期"
+                                     f"（{late.person.name}{late.start:%Y-%m-%d}起任"
+                                     f"{late.get_kind_display()}）"})
     _close_version(body, on)
     body.valid_to = on
     body.end_reason = reason

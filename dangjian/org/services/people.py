@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 
 from dangjian.bulk import insert_many
 from dangjian.core.crypto import current_key_id, sealed_key_id
+from dangjian.core.text import require_single_line
 from dangjian.org.id_numbers import id_number_digest, taken_id_numbers
 from dangjian.org.idcard import birth_date_from, id_number_problem
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
@@ -245,12 +246,22 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
     return person
 
 
+def _posts_start_by(posts: models.QuerySet[Any], on: dt.date, what: str) -> None:
+    """Posts end on `on`: one that starts later would end before it began."""
+    late = posts.filter(start__gt=on).order_by("-start").first()
+    if late is not None:
+        raise ValidationError({"on": f"{what}不能早于现任职务的任职日期"
+                                     f"（{late.start:%Y-%m-%d}起任{late.get_kind_display()}）"})
+
+
 @transaction.atomic
 def person_leave(*, actor: Any, person: Person, on: dt.date, reason: str = "") -> Person:
     """A person leaves the county's organs: their current posts end on the same day."""
     _require_placement(actor, person)
     if person.left_on:
         raise ValidationError("该人员已调离")
+    require_single_line(reason=reason)
+    _posts_start_by(person.posts.filter(end__isnull=True), on, "调离日期")
     person.left_on = on
     person.save(update_fields=["left_on", "updated_at"])
     person.posts.filter(end__isnull=True).update(end=on, end_reason=reason or "调离")

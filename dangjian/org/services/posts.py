@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from dangjian.core.text import require_single_line
 from dangjian.org.models import (
     PARTY_ORG_KINDS,
     SINGLE_HOLDER_POSTS,
@@ -114,6 +115,7 @@ def post_end(*, actor: Any, post: Post, on: dt.date, reason: str = "") -> Post:
         raise ValidationError(f"该任职已于{post.end:%Y-%m-%d}结束")
     if on < post.start:
         raise ValidationError({"end": "免职日期不能早于任职日期"})
+    require_single_line(reason=reason)
     post.end, post.end_reason = on, reason.strip()
     post.save(update_fields=["end", "end_reason"])
     change_record(actor=actor, action="end", obj=post, after={"免职日期": on, "原因": reason})

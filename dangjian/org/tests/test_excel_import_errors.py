@@ -242,7 +242,7 @@ def test_bodies_import_needs_structure_right_and_unknown_kind_404(county, login)
     assert post_file(client, "bodies", data).status_code == 403
     assert post_file(client, "units", data).status_code == 404
     response = client.post(reverse("org:import"), {"kind": "people"})
-    assert response.status_code == 200 and "请选择要导入的Excel" in response.content.decode()
+    assert response.status_code == 400 and "请选择要导入的Excel" in response.content.decode()
     assert not Body.objects.filter(name="新支部").exists()
 
 

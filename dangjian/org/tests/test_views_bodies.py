@@ -189,7 +189,7 @@ def test_create_body_with_bad_input_changes_nothing_and_says_why(county, login):
         "valid_from": "2024-01-01",
     })
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "“党支部”下不能设“部门（单位）”" in html
     assert 'value="不该建的单位"' in html  # the input is kept
     response = client.post(reverse("org:body_create"), {"parent": county.root.pk})
@@ -238,7 +238,7 @@ def test_edit_body_with_a_taken_code_says_so(county, login):
     a, b = county.depts[0].unit, county.depts[1].unit
     client.post(reverse("org:body_edit", args=[a.pk]), {"code": "DUP-1"})
     response = client.post(reverse("org:body_edit", args=[b.pk]), {"code": "DUP-1"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "机构代码" in response.content.decode() and "已存在" in response.content.decode()
     b.refresh_from_db()
     assert b.code is None
@@ -251,7 +251,7 @@ def test_rename_keeps_history_and_bad_date_changes_nothing(county, login):
     unit = county.depts[0].unit
     response = client.post(reverse("org:body_rename", args=[unit.pk]),
                            {"name": "县教育体育局", "on": "2019-12-31"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "生效日期须晚于2020-01-01（上次变更日期）" in response.content.decode()
     unit.refresh_from_db()
     assert unit.name == "县教育局" and unit.versions.count() == 1
@@ -290,7 +290,7 @@ def test_move_refuses_a_parent_of_the_wrong_kind(county, login):
     branch = county.depts[0].branches[1]
     response = client.post(reverse("org:body_move", args=[branch.pk]),
                            {"parent": county.depts[0].leading_group.pk, "on": "2024-05-01"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "选择一个有效的选项" in response.content.decode()
     branch.refresh_from_db()
     assert branch.parent == county.depts[0].committee
@@ -302,7 +302,7 @@ def test_dissolve_refuses_a_body_with_members(county, login):
     branch = county.depts[0].branches[0]
     response = client.post(reverse("org:body_dissolve", args=[branch.pk]),
                            {"on": "2024-01-01", "reason": "调整"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "该组织仍有在册人员，请先转移人员的组织关系" in response.content.decode()
     branch.refresh_from_db()
     assert branch.valid_to is None
@@ -333,6 +333,6 @@ def test_merge_into_a_body_of_another_kind_is_refused(county, login):
     dept = county.depts[0]
     response = client.post(reverse("org:body_merge", args=[dept.branches[1].pk]),
                            {"into": dept.committee.pk, "on": "2024-07-01"})
-    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
     dept.branches[1].refresh_from_db()
     assert dept.branches[1].valid_to is None

@@ -175,7 +175,7 @@ def test_create_person_with_bad_input_keeps_it_and_says_why(county, login):
     bad = good[:-1] + ("1" if good[-1] == "0" else "0")
     response = client.post(reverse("org:person_create"), new_person(county, id_number=bad))
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "身份证号校验位不正确" in html
     assert 'value="王新"' in html and 'value="法学"' in html
     response = client.post(reverse("org:person_create"), new_person(county, branch=""))
@@ -196,7 +196,7 @@ def test_branch_secretary_adds_people_only_to_their_branch(county, login):
     assert other.name not in form
     before = Person.objects.count()
     response = client.post(reverse("org:person_create"), new_person(county, branch=other.pk))
-    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
     # A non-member sits in the unit only, which the branch secretary does not maintain.
     outside = new_person(county, branch="", political_status=PoliticalStatus.MASSES,
                          party_join_date="")

@@ -74,10 +74,11 @@ def body_options(qs: QuerySet[Body]) -> list[tuple[int, str]]:
 
 def form_page(request: HttpRequest, form: Form, *, title: str, crumbs: list[tuple[str, str]],
               submit: str, cancel: str, intro: str = "", danger: bool = False) -> HttpResponse:
+    # A form sent back with its errors is a 400: the input was refused and nothing changed.
     return render(request, "org/form.html", {
         "form": form, "title": title, "crumbs": crumbs, "submit": submit, "cancel": cancel,
         "intro": intro, "danger": danger,
-    })
+    }, status=400 if form.is_bound and form.errors else 200)
 
 
 class SubqueryCount(Subquery):

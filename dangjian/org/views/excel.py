@@ -20,6 +20,7 @@ from dangjian.org.excel import (
     xlsx_response,
 )
 from dangjian.org.excel.columns import MAX_BYTES, MAX_ROWS
+from dangjian.org.excel.reading import bomb_problem
 from dangjian.org.filters import BodyFilter, PersonFilter, PostFilter, body_in_scope
 from dangjian.org.scope import Perm, has_perm, require_perm
 
@@ -85,6 +86,14 @@ def _digest(upload: UploadedFile) -> str:
     return h.hexdigest()[:32]
 
 
+def _file_problem(upload: UploadedFile) -> str:
+    """A zip bomb is refused at once, before it is stored or a job is queued."""
+    try:
+        return bomb_problem(upload, upload.size or 0)
+    finally:
+        upload.seek(0)
+
+
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
     """The upload is stored and imported by the worker: the page answers at once and sends the
@@ -107,6 +116,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 require_perm(request.user, Perm.ORG_STRUCTURE)
             if upload is None:
                 context["form_error"] = "请选择要导入的Excel（.xlsx）文件"
+            elif problem := _file_problem(upload):
+                context["form_error"] = problem
             else:
                 # The same file for the same kind, still waiting or running: that job again.
                 job = job_submit(actor=request.user, kind="org.import",
@@ -114,4 +125,5 @@ def import_view(request: HttpRequest) -> HttpResponse:
                                  key=f"{spec.kind}:{_digest(upload)}", upload=upload,
                                  label=f"Excel导入{spec.title}：{upload.name}")
                 return redirect(job.get_absolute_url())
-    return render(request, "org/import.html", context)
+    status = 400 if "form_error" in context else 200
+    return render(request, "org/import.html", context, status=status)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dangjian.core.text import PlainText
+
 
 class ListKind(models.TextChoices):
     PRIMARY = "primary", "主体责任清单"
@@ -32,7 +34,7 @@ EDITABLE = frozenset({ListStatus.DRAFT, ListStatus.RETURNED})
 RECORDABLE = frozenset({ListStatus.SUBMITTED, ListStatus.RETURNED, ListStatus.ACCEPTED})
 
 
-class ResponsibilityList(models.Model):
+class ResponsibilityList(PlainText, models.Model):
     year = models.ForeignKey("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
                              related_name="responsibility_lists")
     body = models.ForeignKey("org.Body", verbose_name="责任主体", on_delete=models.PROTECT,
@@ -61,7 +63,7 @@ class ResponsibilityList(models.Model):
         return self.body.path
 
 
-class ListReview(models.Model):
+class ListReview(PlainText, models.Model):
     """Each move of a list (报送、退回、通过), with the opinion. Append-only."""
 
     rlist = models.ForeignKey(ResponsibilityList, on_delete=models.PROTECT,
@@ -83,7 +85,7 @@ class ListReview(models.Model):
         return f"{self.get_status_from_display()}→{self.get_status_to_display()}"
 
 
-class LedgerItem(models.Model):
+class LedgerItem(PlainText, models.Model):
     """A line of the 工作台账: content, targets, measures, deadline, responsible person."""
 
     rlist = models.ForeignKey(ResponsibilityList, verbose_name="清单", on_delete=models.PROTECT,

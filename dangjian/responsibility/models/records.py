@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from dangjian.core.text import PlainText
+
 
 def chain_for(body_id: int) -> str:
     """One hash chain per organisation."""
     return f"duty:{body_id}"
 
 
-class DutyRecord(models.Model):
+class DutyRecord(PlainText, models.Model):
     """What was done for a ledger item. Never edited: a correction is a new record."""
 
     item = models.ForeignKey("responsibility.LedgerItem", verbose_name="台账事项",

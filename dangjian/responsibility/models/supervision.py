@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from dangjian.core.grades import Grade
+from dangjian.core.text import PlainText
 
 
 class NoteKind(models.TextChoices):
@@ -15,7 +16,7 @@ class NoteKind(models.TextChoices):
     SPOT = "spot", "随机抽查"
 
 
-class SupervisionNote(models.Model):
+class SupervisionNote(PlainText, models.Model):
     """A routine supervision note on an organisation. Append-only."""
 
     year = models.ForeignKey("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
@@ -43,7 +44,7 @@ class SupervisionNote(models.Model):
         return self.body.path
 
 
-class Evaluation(models.Model):
+class Evaluation(PlainText, models.Model):
     """The annual evaluation of an organisation's performance: grade and opinion (形成具体意见)."""
 
     year = models.ForeignKey("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
@@ -70,7 +71,7 @@ class Evaluation(models.Model):
         return self.body.path
 
 
-class SpotCheck(models.Model):
+class SpotCheck(PlainText, models.Model):
     """A random spot check: the seed is committed (SM3 published) before the draw and revealed
     after it, with the population frozen at commitment, so anyone can re-run the draw."""
 
@@ -111,7 +112,7 @@ class TargetResult(models.TextChoices):
     PROBLEMS = "problems", "发现问题"
 
 
-class SpotCheckTarget(models.Model):
+class SpotCheckTarget(PlainText, models.Model):
     spot_check = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="targets")
     body = models.ForeignKey("org.Body", verbose_name="被抽查组织", on_delete=models.PROTECT,
                              related_name="+")
@@ -152,7 +153,7 @@ STAGE_TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
 })
 
 
-class Case(models.Model):
+class Case(PlainText, models.Model):
     """A problem followed up with an organisation: 提醒 → 约谈 → 通报 → 追责."""
 
     year = models.ForeignKey("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,
@@ -177,7 +178,7 @@ class Case(models.Model):
         return self.body.path
 
 
-class CaseStep(models.Model):
+class CaseStep(PlainText, models.Model):
     """One step of a case: who, whom, when, content, follow-up. Append-only."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
@@ -202,7 +203,7 @@ class CaseStep(models.Model):
         return self.case.body.path
 
 
-class Commendation(models.Model):
+class Commendation(PlainText, models.Model):
     """Praise for outstanding performance (考核实绩突出的，给予表扬)."""
 
     year = models.ForeignKey("cycles.Year", verbose_name="年度", on_delete=models.PROTECT,

@@ -1,0 +1,71 @@
+// The pages' few behaviours, bound by data attributes: the Content-Security-Policy allows no
+// inline script or event handler (script-src 'self'), so none is written in a template.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    if (target.closest("[data-menu-toggle]")) {
+      document.body.classList.toggle("menu-open");
+    }
+    if (target.closest("[data-print]")) {
+      window.print();
+    }
+    var copy = target.closest("[data-copy]");
+    if (copy && navigator.clipboard) {
+      var source = document.getElementById(copy.getAttribute("data-copy"));
+      if (source) {
+        navigator.clipboard.writeText(source.textContent).then(function () {
+          copy.textContent = "已复制";
+        });
+      }
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLSelectElement) || !target.form) return;
+    if (target.hasAttribute("data-autosubmit")) {
+      target.form.submit();
+    }
+    if (target.hasAttribute("data-split-subject")) {
+      // "<kind>:<person>" into the form's two hidden fields
+      var parts = target.value.split(":");
+      target.form.elements.namedItem("kind").value = parts[0];
+      target.form.elements.namedItem("person").value = parts[1];
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    }
+  });
+
+  // A search box inside a form: Enter searches (htmx) and does not send the form.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target instanceof Element &&
+        target.hasAttribute("data-no-enter-submit")) {
+      event.preventDefault();
+    }
+  });
+
+  // The rater's page: a ballot code arrives in the link's #fragment (never sent to the server);
+  // put it in the form and take it out of the address bar and history.
+  function codeFromHash() {
+    var field = document.querySelector("input[data-code-from-hash]");
+    var code = decodeURIComponent(location.hash.replace(/^#/, ""));
+    if (field && code) {
+      field.value = code;
+      history.replaceState(null, "", location.pathname);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", codeFromHash);
+  } else {
+    codeFromHash();
+  }
+})();
