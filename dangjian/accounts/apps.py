@@ -27,7 +27,8 @@ def _add_token_entry() -> None:
     from dangjian.core import menu
     from dangjian.org.scope import Perm
 
-    entry = menu.Entry("API 令牌", "accounts:token_list", Perm.SELF_VIEW)
-    for i, section in enumerate(menu.MENU):
-        if section.label == "工作台" and entry not in section.entries:
-            menu.MENU[i] = menu.Section(section.label, (*section.entries, entry))
+    for entry in (menu.Entry("API 令牌", "accounts:token_list", Perm.SELF_VIEW),
+                  menu.Entry("账号安全", "accounts:otp_manage", Perm.SELF_VIEW)):
+        for i, section in enumerate(menu.MENU):
+            if section.label == "工作台" and entry not in section.entries:
+                menu.MENU[i] = menu.Section(section.label, (*section.entries, entry))
