@@ -194,7 +194,7 @@ PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
 PASSWORD_MIN_CLASSES = _env_int("PASSWORD_MIN_CLASSES", 3)
 PASSWORD_MAX_AGE_DAYS = _env_int("PASSWORD_MAX_AGE_DAYS", 0)  # 0: passwords do not expire
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "dangjian.accounts.passwords.LengthValidator",
      "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "dangjian.accounts.passwords.CharacterClassValidator",
      "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES}},

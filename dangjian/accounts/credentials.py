@@ -30,9 +30,9 @@ def password_change(*, request: HttpRequest | None, user: User, current: str, ne
         raise ValidationError({"current": message}) from None
     if new != repeat:
         raise ValidationError({"repeat": "两次输入的新密码不一致"})
+    validate_password(new, user)
     if new == current:
         raise ValidationError({"new": "新密码不能与当前密码相同"})
-    validate_password(new, user)
     with transaction.atomic():
         _password_set(user, new, must_change=False)
         change_record(actor=user, action="update", obj=user, after={"密码": "本人已修改"})

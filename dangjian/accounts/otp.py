@@ -119,7 +119,7 @@ def totp_confirm(*, request: HttpRequest, user: User, code: str) -> list[str]:
     if not ok:  # the failure count was committed by the device
         signals.otp_failed.send(sender=User, user=user, request=request, method="totp",
                                 throttled=False)
-        raise SecondFactorRefused(_wait_message(device) or "验证码不正确，请核对手机时间后重试")
+        raise SecondFactorRefused(_refusal(device, "验证码不正确，请核对手机时间后重试", ""))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -182,7 +182,15 @@ def _wait_message(device: Any) -> str:
     if allowed or not info or "locked_until" not in info:
         return ""
     seconds = max(1, int((info["locked_until"] - timezone.now()).total_seconds() + 0.999))
-    return f"验证码错误次数过多，请{seconds}秒后再试"
+    return f"请{seconds}秒后再试"
+
+
+def _refusal(device: Any, wrong: str, waited: str) -> str:
+    """Throttled before the try: say so; a wrong code: say so, and how long the next waits."""
+    if waited:
+        return f"验证码错误次数过多，{waited}"
+    wait = _wait_message(device)
+    return f"{wrong}，{wait}" if wait else wrong
 
 
 def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> str:
@@ -202,8 +210,8 @@ def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> str:
     if not ok:
         signals.otp_failed.send(sender=User, user=user, request=request, method=method,
                                 throttled=bool(wait))
-        raise SecondFactorRefused(wait or _wait_message(device) or (
-            "验证码不正确或已使用过" if method == "totp" else "恢复码不正确或已使用过"))
+        raise SecondFactorRefused(_refusal(
+            device, "验证码不正确或已使用过" if method == "totp" else "恢复码不正确或已使用过", wait))
     _pass(request, device)
     signals.otp_verified.send(sender=User, user=user, request=request, method=method)
     if method == "recovery":
