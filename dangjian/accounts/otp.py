@@ -210,8 +210,8 @@ def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> str:
     if not ok:
         signals.otp_failed.send(sender=User, user=user, request=request, method=method,
                                 throttled=bool(wait))
-        raise SecondFactorRefused(_refusal(
-            device, "验证码不正确或已使用过" if method == "totp" else "恢复码不正确或已使用过", wait))
+        wrong = "验证码不正确或已使用过" if method == "totp" else "恢复码不正确或已使用过"
+        raise SecondFactorRefused(_refusal(device, wrong, wait))
     _pass(request, device)
     signals.otp_verified.send(sender=User, user=user, request=request, method=method)
     if method == "recovery":

@@ -131,7 +131,7 @@ def test_an_account_made_by_the_administrator_must_change_its_password(county):
                {"username": "newcomer", "full_name": "新同志", "password": "First-pass-4417"})
     newcomer = User.objects.get(username="newcomer")
     assert newcomer.must_change_password
-    token, secret = token_create(actor=newcomer, name="早建的令牌")
+    _token, secret = token_create(actor=newcomer, name="早建的令牌")
 
     client = Client()
     assert _login(client, "newcomer", "First-pass-4417").status_code == 302
