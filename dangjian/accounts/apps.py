@@ -18,7 +18,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from dangjian.accounts.gate import decide_at_login
+
         user_logged_in.connect(_start_idle_clock, dispatch_uid="dangjian_idle_clock")
+        user_logged_in.connect(decide_at_login, dispatch_uid="dangjian_second_factor_due")
         _add_token_entry()
 
 

@@ -11,7 +11,6 @@ API calls with a token are decided by the API itself (accounts/services.token_au
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,10 +22,9 @@ from dangjian.accounts.passwords import password_expired
 
 # Where a held session may still go (besides the page it is held on).
 OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/static/", "/healthz")
-# A session found not to need the second factor is asked again after this many seconds (a role
-# granted meanwhile then takes effect without the user logging in again).
-RECHECK_SECONDS = 60
-_NOT_REQUIRED = "second_factor_not_required_at"
+# Whether the second factor is due is decided once per login (no query on later requests): a
+# role granted meanwhile takes effect at the next login.
+DUE = "second_factor_due"
 
 
 def must_change(user: object) -> bool:
@@ -35,17 +33,18 @@ def must_change(user: object) -> bool:
     return bool(getattr(user, "must_change_password", False)) or password_expired(user)
 
 
+def decide_at_login(sender: object, request: HttpRequest | None, user: object,
+                    **kwargs: object) -> None:
+    """user_logged_in: note in the new session whether it must pass the second factor."""
+    if request is not None and hasattr(request, "session"):
+        request.session[DUE] = otp.required(user)
+
+
 def _second_factor_due(request: HttpRequest) -> bool:
-    if otp.verified(request):
-        return False
-    checked = request.session.get(_NOT_REQUIRED)
-    if checked is not None and time.time() - float(checked) < RECHECK_SECONDS:
-        return False
-    if otp.required(request.user):
-        request.session.pop(_NOT_REQUIRED, None)
-        return True
-    request.session[_NOT_REQUIRED] = time.time()
-    return False
+    due = request.session.get(DUE)
+    if due is None:  # a session from before this rule: decide now
+        due = request.session[DUE] = otp.required(request.user)
+    return bool(due) and not otp.verified(request)
 
 
 def held_at(request: HttpRequest) -> tuple[str, str] | None:
@@ -78,8 +77,7 @@ class AccountGateMiddleware:
             return JsonResponse({"detail": why}, status=403)
         if request.path == target:
             return self.get_response(request)
-        response = redirect(f"{target}?next={_next(request)}")
-        return response
+        return redirect(f"{target}?next={_next(request)}")
 
 
 def _next(request: HttpRequest) -> str:
