@@ -6,3 +6,8 @@ theirs under the DANGJIAN_HOME they are given. Tests of production start-up unse
 import os
 
 os.environ.setdefault("DANGJIAN_DEMO", "1")
+
+# The second factor is off for the tests' accounts unless a test turns it on (tests/security);
+# production requires it of the roles in OTP_REQUIRED_ROLES (settings.py).
+os.environ.setdefault("OTP_REQUIRED_ROLES", "")
+os.environ.setdefault("OTP_FOR_TOKENS", "0")

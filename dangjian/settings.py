@@ -10,6 +10,7 @@ DANGJIAN_DEMO   "1" for the demo (`make demo`, the tests): keys generated once u
 DEBUG           "1" for development (keys generated as for the demo)
 BACKUP_DIR, BACKUP_DAILY, BACKUP_KEEP  backups (see the block near the end)
 ALLOWED_HOSTS   comma-separated
+PASSWORD_*, OTP_*  the password policy and the second factor (README)
 """
 
 import os
@@ -111,6 +112,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # serves its bundled Swagger UI files: /api/docs works offline
     "django_tasks",
     "django_tasks_db",
@@ -149,6 +153,8 @@ MIDDLEWARE = [
     "dangjian.security.middleware.SecurityLogMiddleware",
     "dangjian.accounts.middleware.IdleTimeoutMiddleware",
     "dangjian.accounts.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "dangjian.accounts.gate.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -209,11 +215,34 @@ PASSWORD_HASHERS = [
 ]
 if _env_bool("DANGJIAN_FAST_HASHER"):  # tests only: Argon2 is deliberately slow
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+# Passwords and the second factor (accounts/passwords.py, accounts/otp.py, accounts/gate.py).
+# Defaults meet 等保 2.0 8.1.4.1: ≥ 10 characters of ≥ 3 classes, not the user's name or its
+# pinyin, not a common or published password. No expiry by default (ASVS V2.1.10; see README).
+PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
+PASSWORD_MIN_CLASSES = _env_int("PASSWORD_MIN_CLASSES", 3)
+PASSWORD_MAX_AGE_DAYS = _env_int("PASSWORD_MAX_AGE_DAYS", 0)  # 0: passwords do not expire
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "dangjian.accounts.passwords.LengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "dangjian.accounts.passwords.CharacterClassValidator",
+     "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES}},
+    {"NAME": "dangjian.accounts.passwords.PersonNameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "dangjian.accounts.passwords.BlocklistValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Roles that must pass a second factor (TOTP or a recovery code) after the password; any other
+# user who enrolled must too. Creating an API token needs a session that passed it.
+OTP_REQUIRED_ROLES = [r for r in os.environ.get("OTP_REQUIRED_ROLES",
+                                                "wc_admin,audit_admin").split(",") if r]
+OTP_ALLOW_OPTIONAL = _env_bool("OTP_ALLOW_OPTIONAL", True)  # other users may enrol
+OTP_FOR_TOKENS = _env_bool("OTP_FOR_TOKENS", True)
+OTP_TOTP_ISSUER = "县直机关党建工作系统"
+OTP_TOTP_THROTTLE_FACTOR = _env_int("OTP_THROTTLE_SECONDS", 1)  # doubles with each failure
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+OTP_RECOVERY_CODES = 10
 
 # Accounts: lockout and idle timeout.
 LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)

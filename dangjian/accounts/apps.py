@@ -18,7 +18,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from dangjian.accounts.gate import decide_at_login
+
         user_logged_in.connect(_start_idle_clock, dispatch_uid="dangjian_idle_clock")
+        user_logged_in.connect(decide_at_login, dispatch_uid="dangjian_second_factor_due")
         _add_token_entry()
 
 
@@ -27,7 +30,8 @@ def _add_token_entry() -> None:
     from dangjian.core import menu
     from dangjian.org.scope import Perm
 
-    entry = menu.Entry("API 令牌", "accounts:token_list", Perm.SELF_VIEW)
-    for i, section in enumerate(menu.MENU):
-        if section.label == "工作台" and entry not in section.entries:
-            menu.MENU[i] = menu.Section(section.label, (*section.entries, entry))
+    for entry in (menu.Entry("API 令牌", "accounts:token_list", Perm.SELF_VIEW),
+                  menu.Entry("账号安全", "accounts:otp_manage", Perm.SELF_VIEW)):
+        for i, section in enumerate(menu.MENU):
+            if section.label == "工作台" and entry not in section.entries:
+                menu.MENU[i] = menu.Section(section.label, (*section.entries, entry))

@@ -18,6 +18,16 @@ class User(AbstractUser):
     )
     failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    # Password policy (accounts/passwords.py) and the demo (accounts/otp.py exempts demo
+    # accounts in demo mode only; core/checks.py refuses demo passwords in production).
+    must_change_password = models.BooleanField(
+        "须修改密码", default=False, help_text="由管理员设置或重置密码后，首次登录须先修改")
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    is_demo = models.BooleanField("演示账号", default=False,
+                                  help_text="由 dangjian demo-data 创建，使用公开的演示密码")
+    password_vetted = models.CharField(
+        "已核验的密码摘要", max_length=64, blank=True, editable=False,
+        help_text="SHA-256 of the password hash last found not to be a published demo password")
 
     class Meta:
         verbose_name = "账号"

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dangjian.accounts.actors import acting_user
 from dangjian.accounts.models import ApiToken, ApiTokenUse, User
 from dangjian.org.models import Body, Person, Role, RoleAssignment
 from dangjian.org.scope import Perm, require_body
@@ -103,18 +104,41 @@ def user_create(
     person: Person | None = None,
     check_scope: bool = True,
 ) -> User:
+    """An account with a password that meets the policy; created by an administrator (an
+    actor), its password is a first one, to be changed at the first login."""
+    user = User(username=_free_username(username), last_name=full_name.strip(), person=person,
+                must_change_password=acting_user(actor) is not None)
+    validate_password(password, user)
+    _user_insert(user, password, actor=actor if check_scope else None)
+    record(Kind.ACCOUNT_CHANGE, user=actor, subject=user.username, detail="新建账号")
+    return user
+
+
+@transaction.atomic
+def demo_user_create(*, username: str, password: str, full_name: str,
+                     person: Person | None = None) -> User:
+    """A demo account (`dangjian demo-data` only): its published password bypasses the policy,
+    and it is marked `is_demo`, which production start-up refuses (core/checks.py)."""
+    user = User(username=_free_username(username), last_name=full_name.strip(), person=person,
+                is_demo=True)
+    return _user_insert(user, password, actor=None)
+
+
+def _free_username(username: str) -> str:
     username = username.strip()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": "该用户名已被使用"})
-    user = User(username=username, last_name=full_name.strip(), person=person)
-    validate_password(password, user)
+    return username
+
+
+def _user_insert(user: User, password: str, *, actor: Any) -> User:
     user.set_password(password)
+    user.password_changed_at = timezone.now()
     user.full_clean()
     user.save()
-    change_record(actor=actor if check_scope else None, action="create", obj=user,
-                  after={"用户名": username, "姓名": full_name,
-                         "对应人员": str(person) if person else None})
-    record(Kind.ACCOUNT_CHANGE, user=actor, subject=username, detail="新建账号")
+    change_record(actor=actor, action="create", obj=user,
+                  after={"用户名": user.username, "姓名": user.last_name,
+                         "对应人员": str(user.person) if user.person else None})
     return user
 
 
@@ -255,6 +279,8 @@ def token_authenticate(secret: str) -> ApiToken:
         raise TokenRefused(f"API 令牌已于{token.expires_on:%Y-%m-%d}过期", token)
     if not token.user.is_active:
         raise TokenRefused("API 令牌所属账号已停用", token)
+    if token.user.must_change_password:  # reset by an administrator: first a new password
+        raise TokenRefused("API 令牌所属账号须先登录网页修改密码", token)
     return token
 
 

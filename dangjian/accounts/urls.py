@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.accounts import views
+from dangjian.accounts import security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,4 +14,11 @@ urlpatterns = [
     path("roles/<int:pk>/revoke/", views.role_revoke_view, name="role_revoke"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("password/", security_views.password_change_view, name="password_change"),
+    path("otp/", security_views.otp_manage, name="otp_manage"),
+    path("otp/setup/", security_views.otp_setup, name="otp_setup"),
+    path("otp/verify/", security_views.otp_verify, name="otp_verify"),
+    path("users/<int:pk>/password/", security_views.user_password_reset,
+         name="user_password_reset"),
+    path("users/<int:pk>/otp-reset/", security_views.user_otp_reset, name="user_otp_reset"),
 ]

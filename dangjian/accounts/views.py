@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangjian.accounts import otp
 from dangjian.accounts.forms import LoginForm, RoleGrantForm, TokenCreateForm, UserCreateForm
 from dangjian.accounts.models import ApiToken, ApiTokenUse, User
 from dangjian.accounts.services import (
@@ -182,7 +183,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _token_page(request, TokenCreateForm())
     form = TokenCreateForm(request.POST)
-    if form.is_valid():
+    if not otp.token_creation_allowed(request):
+        form.add_error(None, otp.TOKEN_NEEDS_SECOND_FACTOR)
+    elif form.is_valid():
         try:
             token, secret = token_create(actor=_account(request), **form.cleaned_data)
         except ValidationError as exc:

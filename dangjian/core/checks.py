@@ -47,3 +47,24 @@ def not_a_demo(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         "DANGJIAN_DEMO is set: missing keys are generated under DANGJIAN_HOME (demo only).",
         id="dangjian.W001",
     )]
+
+
+@register(Tags.security)
+def no_demo_passwords(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """In production (neither DEBUG nor DANGJIAN_DEMO) refuse to start while any account can
+    still log in with a password published in this repository (the demo's, the tests')."""
+    if settings.DEBUG or settings.DEMO:
+        return []
+    from dangjian.accounts.vetting import accounts_with_published_passwords
+
+    found = accounts_with_published_passwords()
+    if not found:
+        return []
+    names = "、".join(found[:20]) + ("等" if len(found) > 20 else "")
+    return [Error(
+        f"有 {len(found)} 个账号仍使用公开的演示密码（{names}），正式环境拒绝启动。"
+        f"{len(found)} account(s) still have a published demo password.",
+        hint="逐个修改密码：dangjian changepassword <用户名>；或停用这些账号。"
+             "演示环境请设置 DANGJIAN_DEMO=1。",
+        id="dangjian.E002",
+    )]

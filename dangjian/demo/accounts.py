@@ -13,14 +13,13 @@ from typing import Any
 from django.utils import timezone
 
 from dangjian.accounts.models import User
-from dangjian.accounts.services import role_grant, user_create
+from dangjian.accounts.passwords import DEMO_PASSWORD  # the blocklist refuses it
+from dangjian.accounts.services import demo_user_create, role_grant
 from dangjian.demo.catalog import SHOWCASE
 from dangjian.demo.county import DemoCounty
 from dangjian.notify.services import task_open
 from dangjian.org.models import Body, Person, PoliticalStatus, Post, PostKind, Role, RoleAssignment
 from dangjian.security.services import auditor_create
-
-DEMO_PASSWORD = "Dangjian@2024"
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,8 @@ def _staff(people: list[Person], skip: int = 0) -> Person:
 def _create(account: DemoAccount, body: Body, person: Person | None,
             recursive: bool = True) -> User:
     full_name = person.name if person else f"{account.role.label}演示账号"
-    user = user_create(actor=None, username=account.username, password=DEMO_PASSWORD,
-                       full_name=full_name, person=person, check_scope=False)
+    user = demo_user_create(username=account.username, password=DEMO_PASSWORD,
+                            full_name=full_name, person=person)
     role_grant(actor=None, user=user, role=account.role, body=body, recursive=recursive,
                check_scope=False)
     return user

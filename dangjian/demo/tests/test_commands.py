@@ -23,7 +23,7 @@ def test_demo_data_leaves_a_database_with_other_data_alone(county: Any) -> None:
     out = io.StringIO()
     call_command("demo_data", "--if-empty", stdout=out)
     assert "未创建" in out.getvalue()
-    with pytest.raises(CommandError, match="已有其他组织机构数据"):
+    with pytest.raises(CommandError, match="已有其他数据"):
         call_command("demo_data", "--seed", "3", stdout=io.StringIO())
     assert Body.objects.count() == before
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangjian.demo.builder import DemoExists, demo_build, demo_exists, demo_summary
 from dangjian.demo.catalog import COUNTY
-from dangjian.org.models import Body
+from dangjian.demo.guard import data_present
 
 DEFAULT_SEED = 1
 
@@ -21,20 +21,22 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                             help=f"随机种子，相同种子生成相同的数据（默认 {DEFAULT_SEED}）")
         parser.add_argument("--if-empty", action="store_true",
-                            help="数据库中已有任何组织机构时不做任何事")
+                            help="数据库中已有任何数据时不做任何事（不加此项则报错）")
         parser.add_argument("--no-modules", action="store_true",
                             help="只创建组织机构、人员、职务、账号和待办，不生成各业务模块的演示数据")
 
     def handle(self, *args: Any, seed: int, if_empty: bool, no_modules: bool,
                **options: Any) -> None:
-        if if_empty and Body.objects.exists():
-            self.stdout.write("数据库中已有组织机构数据，未创建演示数据。")
-            return
         if demo_exists():
             self.stdout.write("演示数据已存在，未做任何更改。")
             return
-        if Body.objects.exists():
-            raise CommandError("数据库中已有其他组织机构数据，不在其上创建演示数据。")
+        found = data_present()  # not the demo's (guard.py): someone's real data
+        if found and if_empty:
+            self.stdout.write(f"数据库中已有数据（{'、'.join(found[:5])}），未创建演示数据。")
+            return
+        if found:
+            raise CommandError(f"数据库中已有其他数据（{'、'.join(found[:5])}），不是演示数据，"
+                               "不在其上创建演示数据。")
         started = time.monotonic()
         try:
             county = demo_build(seed=seed, modules=not no_modules)
