@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from dangjian.accounts import signals
 from dangjian.accounts.models import User
-from dangjian.accounts.services import LoginRefused, login_check
+from dangjian.accounts.services import LoginRefused, login_check, require_not_auditor
 from dangjian.org.scope import Perm, require_perm
 from dangjian.trail.changes import change_record
 
@@ -46,6 +46,7 @@ def password_reset(*, actor: Any, user: User, new: str,
     """An administrator sets a temporary password: the user must change it at the next login,
     and every session of theirs ends (Django checks the password's hash in each session)."""
     require_perm(actor, Perm.ACCOUNT_MANAGE)
+    require_not_auditor(user)
     validate_password(new, user)
     with transaction.atomic():
         _password_set(user, new, must_change=True)

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts import signals
 from dangjian.accounts.models import User
+from dangjian.accounts.services import require_not_auditor
 from dangjian.org.models import RoleAssignment
 from dangjian.org.scope import Perm, require_perm
 from dangjian.trail.changes import change_record
@@ -232,6 +233,7 @@ def second_factor_reset(*, actor: Any, user: User,
     """An administrator removes a user's authenticator and recovery codes (a lost phone): the
     user enrols again at the next login if their role requires it."""
     require_perm(actor, Perm.ACCOUNT_MANAGE)
+    require_not_auditor(user)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

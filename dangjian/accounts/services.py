@@ -144,6 +144,7 @@ def _user_insert(user: User, password: str, *, actor: Any) -> User:
 
 @transaction.atomic
 def user_unlock(*, actor: Any, user: User) -> User:
+    require_not_auditor(user)
     user.failed_logins, user.locked_until = 0, None
     user.save(update_fields=["failed_logins", "locked_until"])
     change_record(actor=actor, action="update", obj=user, after={"锁定": "已解除"})
@@ -178,14 +179,25 @@ def role_grant(
     return assignment
 
 
+def is_auditor(user: User) -> bool:
+    return RoleAssignment.objects.filter(user=user, role=Role.AUDIT_ADMIN,
+                                         valid_to__isnull=True).exists()
+
+
+def require_not_auditor(user: User) -> None:
+    """An audit administrator's account is managed on the server only: the pages' account
+    administrator can neither reset its password or second factor nor unlock it."""
+    if is_auditor(user):
+        raise PermissionDenied("安全审计员账号只能由服务器管理员在服务器上管理")
+
+
 def _separation_check(user: User, role: str) -> None:
     """The audit administrator's role is granted on the server only, to an account holding
     no other role (dangjian.security.services)."""
     if role == Role.AUDIT_ADMIN:
         raise ValidationError({"role": "安全审计员只能由服务器管理员以 dangjian grant-auditor "
                                        "命令设置，系统管理员不能授予"})
-    if RoleAssignment.objects.filter(user=user, role=Role.AUDIT_ADMIN,
-                                     valid_to__isnull=True).exists():
+    if is_auditor(user):
         raise ValidationError("安全审计员账号不能兼任其他角色")
 
 

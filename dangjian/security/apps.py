@@ -35,11 +35,12 @@ class SecurityConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from dangjian.security import checks  # noqa: F401  (the retention check)
+        from dangjian.security import account_events, checks  # noqa: F401  (checks: retention)
 
         user_logged_in.connect(_logged_in, dispatch_uid="dangjian_security_login")
         user_logged_out.connect(_logged_out, dispatch_uid="dangjian_security_logout")
         user_login_failed.connect(_login_failed, dispatch_uid="dangjian_security_failed")
+        account_events.connect()  # password changes and the second factor
         _add_menu_entry()
 
 
