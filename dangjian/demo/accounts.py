@@ -111,7 +111,7 @@ def accounts_create(county: DemoCounty) -> dict[str, User]:
         if account.role == Role.AUDIT_ADMIN:  # set on the server in production
             county.accounts[account.username] = auditor_create(
                 username=account.username, password=DEMO_PASSWORD, full_name="安全审计员演示账号",
-                operator="演示数据")
+                operator="演示数据", demo=True)
             continue
         body, person, recursive = places[account.username]
         county.accounts[account.username] = _create(account, body, person, recursive)

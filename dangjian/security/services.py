@@ -39,12 +39,14 @@ def _root() -> Body:
 
 @transaction.atomic
 def auditor_create(*, username: str, password: str, full_name: str,
-                   operator: str = "") -> User:
-    """A new account holding the audit administrator role only (and never another)."""
-    from dangjian.accounts.services import user_create
+                   operator: str = "", demo: bool = False) -> User:
+    """A new account holding the audit administrator role only (and never another). `demo`:
+    the demo's account, with the published password (marked as such: production refuses it)."""
+    from dangjian.accounts.services import demo_user_create, user_create
 
-    user = user_create(actor=None, username=username, password=password,
-                       full_name=full_name, check_scope=False)
+    user = (demo_user_create(username=username, password=password, full_name=full_name)
+            if demo else user_create(actor=None, username=username, password=password,
+                                     full_name=full_name, check_scope=False))
     RoleAssignment.objects.create(user=user, role=Role.AUDIT_ADMIN, body=_root(),
                                   recursive=True, valid_from=timezone.localdate())
     record(Kind.AUDITOR_CHANGE, username=operator or server_actor(), subject=user.username,
