@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from dangjian.api.auth import can_edit
 from dangjian.api.pagination import Paged, paginate
@@ -25,6 +25,11 @@ from dangjian.org.models import Body, Person, Post
 from dangjian.org.scope import Perm, allows, require_body, require_perm
 
 router = Router(tags=["人员"])
+
+
+class RevealQuery(Schema):
+    reveal_id: bool = Field(False, description="显示完整身份证号（须有维护权限；每次查看留痕）",
+                            examples=[True])
 
 
 class PersonView:
@@ -82,8 +87,8 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]) -> QuerySet[
     description="范围外的人员返回 404。身份证号脱敏；有维护权限者加 reveal_id=true "
                 "可见完整号码，每次查看留痕。",
 )
-def person_detail(request: HttpRequest, pk: int, reveal_id: bool = False) -> PersonView:
-    return PersonView(request.user, person_or_404(request.user, pk), reveal=reveal_id)
+def person_detail(request: HttpRequest, pk: int, ask: Query[RevealQuery]) -> PersonView:
+    return PersonView(request.user, person_or_404(request.user, pk), reveal=ask.reveal_id)
 
 
 @router.post(

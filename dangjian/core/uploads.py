@@ -81,10 +81,12 @@ class UploadLimitMiddleware:
         except ValueError:
             length = 0
         multipart = request.content_type == MULTIPART
-        limit = settings.UPLOAD_MAX_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        api = request.path.startswith("/api/")  # no uploads there: the API reads its body whole
+        limit = (settings.UPLOAD_MAX_BYTES if multipart and not api
+                 else settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         if length > limit:
             return _refusal(limit)
-        if not multipart:
+        if not multipart or api:
             return None
         try:
             request.FILES  # noqa: B018 - parse now, through LimitedUploadHandler

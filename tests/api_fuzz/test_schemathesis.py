@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -115,14 +114,15 @@ class Server:
 
 @pytest.fixture
 def server(transactional_db: None, tmp_path: Path) -> Iterator[Server]:
-    """`dangjian serve` on the test database (whose rows the test commits), with keys of its own
-    and the fast test hasher the test's users carry."""
+    """`dangjian serve` on the test database (whose rows the test commits), its keys from the
+    environment (the test's own: the rows it wrote are sealed and signed under them) and the fast
+    test hasher the test's users carry."""
     home = tmp_path / "home"
     home.mkdir()
     keys = tuple(settings.KEYS)  # every key the settings require
     drop = {*UNSET, "DANGJIAN_DEMO", "DEBUG", *keys, *(f"{k}_FALLBACKS" for k in keys)}
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env |= {k: secrets.token_urlsafe(50) for k in keys}
+    env |= {k: str(getattr(settings, k)) for k in keys}
     env |= {"DANGJIAN_HOME": str(home), "DATABASE_URL": _database_url(),
             "DANGJIAN_FAST_HASHER": "1"}
     port = free_port()

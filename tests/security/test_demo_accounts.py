@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -39,7 +40,7 @@ def _production(tmp_path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DANGJIAN_DEMO", "DEBUG"}}
     env.update({
         "DANGJIAN_HOME": str(tmp_path), "DATABASE_URL": _database_url(),
-        "SECRET_KEY": secrets.token_urlsafe(60), "BALLOT_CODE_KEY": secrets.token_urlsafe(50),
+        **{name: secrets.token_urlsafe(50) for name in settings.KEYS},  # every key required
         "SECURE_COOKIES": "1", "DEBUG": "0", "DANGJIAN_FAST_HASHER": "1",
     }, **extra)
     return env

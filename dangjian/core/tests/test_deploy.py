@@ -3,14 +3,14 @@ import secrets
 import subprocess
 import sys
 
+from django.conf import settings
+
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DANGJIAN_DEMO"}
     env.update({
         "DANGJIAN_HOME": str(tmp_path),
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "BALLOT_CODE_KEY": secrets.token_urlsafe(50),
-        "TRAIL_CHECKPOINT_KEY": secrets.token_urlsafe(50),
+        **{name: secrets.token_urlsafe(50) for name in settings.KEYS},  # every key required
         "SECURE_COOKIES": "1",
         "DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "dangjian.settings",
