@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from dangjian.core.append_only import AppendOnlyModel
 from dangjian.core.text import PlainText
 
 
@@ -81,8 +81,10 @@ class ApiToken(PlainText, models.Model):
         return "active"
 
 
-class ApiTokenUse(models.Model):
+class ApiTokenUse(AppendOnlyModel):
     """One request made with a token: appended once per request, never changed."""
+
+    append_only_label = "使用记录"
 
     token = models.ForeignKey(ApiToken, verbose_name="令牌", on_delete=models.PROTECT,
                               related_name="uses")
@@ -99,11 +101,3 @@ class ApiTokenUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("使用记录只可追加，不可修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("使用记录只可追加，不可删除")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
+
+from dangjian.core.append_only import AppendOnlyModel
 
 
 class Kind(models.TextChoices):
@@ -31,19 +31,12 @@ class Outcome(models.TextChoices):
     DENIED = "denied", "拒绝"
 
 
-class AppendOnlyQuerySet(models.QuerySet["SecurityEvent"]):
-    """Bulk update and delete refused too: the only deletion is the retention prune
-    (dangjian.security.services.log_prune), in SQL, for entries past the retention."""
+class SecurityEvent(AppendOnlyModel):
+    """Who did what, from where, when, with what outcome. Never changed; see record(). The
+    only deletion is the retention prune (dangjian.security.services.log_prune), in SQL, for
+    entries past the retention."""
 
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise ValueError("安全日志只可追加，不可修改")
-
-    def delete(self) -> NoReturn:
-        raise ValueError("安全日志只可追加，不可删除")
-
-
-class SecurityEvent(models.Model):
-    """Who did what, from where, when, with what outcome. Never changed; see record()."""
+    append_only_label = "安全日志"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     kind = models.CharField("事件", max_length=32, choices=Kind.choices)
@@ -60,8 +53,6 @@ class SecurityEvent(models.Model):
     path = models.CharField("请求路径", max_length=300, blank=True)
     detail = models.CharField("说明", max_length=300, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = "安全日志"
         verbose_name_plural = "安全日志"
@@ -71,14 +62,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("安全日志只可追加，不可修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ValueError("安全日志只可追加，不可删除")
 
 
 class CounterScope(models.TextChoices):
