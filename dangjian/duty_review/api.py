@@ -642,7 +642,8 @@ def remark_add_op(request: HttpRequest, pk: int, data: RemarkAddIn) -> Status:
     if a is None:
         raise _ref_missing("述职人")
     remark = remark_add(actor=request.user, meeting=meeting, assignment=a, kind=data.kind,
-                        speaker=data.speaker, text=data.text, answer=data.answer)
+                        speaker=data.speaker, text=data.text, answer=data.answer,
+                        finding=data.finding)
     return Status(201, _reload(type(remark), remark.pk, ("assignment__reporter",)))
 
 
