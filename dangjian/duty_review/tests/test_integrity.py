@@ -71,7 +71,7 @@ def test_the_plan_may_refuse_reporters_whose_report_is_not_approved(county, plan
 @pytest.mark.req("R2.6", "R2.8")
 def test_only_problems_become_items_after_confirmation_and_no_plan_is_empty(
         county, plan, client):
-    a, b = county.depts
+    a = county.depts[0]
     lead_a = assignment_of(plan, a.people[0], Tier.LEADERSHIP)
     fill(lead_a.report, problems="")
     meeting = meeting_create(actor=None, plan=plan, upper_body=county.root,
