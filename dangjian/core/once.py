@@ -8,6 +8,9 @@ one-time token (`{% form_once %}`), claimed in the same transaction as the recor
             record = services.record_add(...)
             once.lands_on(reverse("responsibility:record_detail", args=[record.pk]))
 
+The browser fetches the page again on Back, which renders a new token: app.js keeps the token a
+tab sent and puts it back into the same form on a Back/Forward visit.
+
 A token already claimed (the browser's Back then 提交, a double click, two tabs at once) raises
 `AlreadySubmitted`; the decorator turns it into a redirect to the first submission's page with a
 message, and nothing is stored a second time. Two concurrent requests with one token meet at the

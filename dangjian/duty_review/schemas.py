@@ -691,6 +691,11 @@ class RectifyIn(In):
     model_config = _examples({"deadline": "2027-06-30"})
 
     deadline: dt.date | None = Field(None, description="整改时限（默认年度末）")
+    picks: list[str] | None = Field(
+        None, max_length=500,
+        description="确认列入整改的事项键（remark:<id> 标为“指出问题”的意见，"
+                    "report:<述职对象id>:<序号> 述职报告所列问题）；不填为全部候选事项。"
+                    "没有事项的述职人不生成整改方案")
 
 
 class RectificationPlanOut(Schema):

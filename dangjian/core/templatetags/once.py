@@ -1,6 +1,6 @@
 """`{% form_once %}`: the hidden one-time token of a form that creates an append-only record
-(see dangjian/core/once.py). Each rendering gets a new token; the page the browser keeps for
-Back keeps its token, so sending it again is recognised."""
+(see dangjian/core/once.py). Each rendering gets a new token; when the page is reached again by
+the browser's Back, app.js puts back the token this tab sent, so sending it again is recognised."""
 
 from __future__ import annotations
 

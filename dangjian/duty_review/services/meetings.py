@@ -119,7 +119,7 @@ EDITABLE_FIELDS = ("title", "held_on", "place", "members", "raters")
 def meeting_update(*, actor: Any, meeting: Meeting, title: str, held_on: dt.date, place: str,
                    members: str, raters: str) -> Meeting:
     """Correct a meeting's particulars until its ballots open; after that it is a record."""
-    meeting = Meeting.objects.select_for_update().select_related(
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related(
         "plan__year", "upper_body", "box").get(pk=meeting.pk)
     require_chair(actor, meeting)
     if meeting.box is not None and meeting.box.status != BoxStatus.DRAFT:

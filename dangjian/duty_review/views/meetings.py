@@ -97,12 +97,14 @@ def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     is_chair = has_perm(request.user, Perm.DUTY_MEETING) and _covers(request, meeting)
     rows = selectors.meeting_rows(meeting, with_results=False)
+    not_open = meeting.box is not None and meeting.box.status == BoxStatus.DRAFT
     return render(request, "duty_review/meeting_detail.html", {
         "meeting": meeting, "rows": rows,
         "is_chair": is_chair, "closed": _closed(meeting), "kinds": RemarkKind.choices,
         "findings": RemarkFinding.choices,
-        "editable": is_chair and meeting.box is not None and meeting.box.status == BoxStatus.DRAFT,
-        "unapproved": unapproved_reporters(r.assignment for r in rows),
+        "editable": is_chair and not_open,
+        # Before the ballots open: whose report is still not approved.
+        "unapproved": unapproved_reporters(r.assignment for r in rows) if not_open else [],
         "audit": ballot_selectors.audit(meeting.box) if meeting.box else None,
         "rule_text": rules.describe(meeting.box.rule) if meeting.box else "",
     })

@@ -348,7 +348,7 @@ def test_a_talk_with_evidence_and_its_documents(county, year, login):
     opened = post(jiwei, f"{API}/orgs/{body.pk}/cases", {
         "stage": "talk", "held_on": f"{timezone.localdate()}", "by_whom": "县纪委",
         "whom": "党委书记", "content": "约谈", "problem": "台账不全",
-        "files": [{"name": "约谈照片.png", "data": png}]})
+        "skip_reason": "问题严重，直接约谈", "files": [{"name": "约谈照片.png", "data": png}]})
     assert opened.status_code == 201
     step = opened.json()["steps"][0]
     assert step["attachments"][0]["name"] == "约谈照片.png"
