@@ -642,7 +642,8 @@ def remark_add_op(request: HttpRequest, pk: int, data: RemarkAddIn) -> Status:
     if a is None:
         raise _ref_missing("述职人")
     remark = remark_add(actor=request.user, meeting=meeting, assignment=a, kind=data.kind,
-                        speaker=data.speaker, text=data.text, answer=data.answer)
+                        speaker=data.speaker, text=data.text, answer=data.answer,
+                        finding=data.finding)
     return Status(201, _reload(type(remark), remark.pk, ("assignment__reporter",)))
 
 
@@ -712,13 +713,15 @@ def meeting_notice(request: HttpRequest, pk: int) -> HttpResponse:
 @router.post(
     "/meetings/{int:pk}/rectify", response={200: RectifyOut, **ERRORS},
     url_name="duty_review_meeting_rectify", summary="生成整改方案",
-    description="测评结束后，按点评、询问和述职报告所列问题为每名述职人生成整改方案，"
-                "整改事项推送到工作台；再次生成不会重复。留痕。",
+    description="测评结束后，按标为“指出问题”的点评、询问和述职报告所列问题（可用 picks 确认其中"
+                "一部分）为每名述职人生成整改方案，没有事项的不生成；整改事项推送到工作台；"
+                "再次生成不会重复。留痕。",
 )
 def meeting_rectify(request: HttpRequest, pk: int, data: RectifyIn) -> dict[str, Any]:
     meeting = _meeting(request.user, pk)
     require_chair(request.user, meeting)
-    plans = meeting_rectification(actor=request.user, meeting=meeting, deadline=data.deadline)
+    plans = meeting_rectification(actor=request.user, meeting=meeting, deadline=data.deadline,
+                                  picks=set(data.picks) if data.picks is not None else None)
     return {
         "meeting": _reload(Meeting, meeting.pk, MEETING_SELECT),
         "plans": [{"id": p.pk, "title": p.title, "owner_body_name": p.owner_body.name,

@@ -97,11 +97,13 @@ def _vote(meeting: Meeting, n: int, rng: random.Random) -> None:
 def _remarks(meeting: Meeting, rng: random.Random, speaker: str) -> None:
     for item in meeting.agenda.select_related("assignment")[:8]:
         remark_add(actor=None, meeting=meeting, assignment=item.assignment, kind="comment",
-                   speaker=speaker, text=rng.choice(COMMENTS), check_scope=False)
+                   finding="problem", speaker=speaker, text=rng.choice(COMMENTS),
+                   check_scope=False)
         if rng.random() < 0.5:
             q, a = rng.choice(QUESTIONS)
             remark_add(actor=None, meeting=meeting, assignment=item.assignment, kind="question",
-                       speaker=speaker, text=q, answer=a, check_scope=False)
+                       finding="question", speaker=speaker, text=q, answer=a,
+                       check_scope=False)
 
 
 def _rectify(meeting: Meeting, rng: random.Random, verifier: Any) -> None:

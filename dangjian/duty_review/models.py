@@ -39,6 +39,9 @@ class ReviewPlan(PlainText, models.Model):
     meetings_from = models.DateField("述职评议会开始日期", null=True, blank=True)
     meetings_to = models.DateField("述职评议会结束日期", null=True, blank=True)
     rule = models.JSONField("评定规则", default=dict, blank=True)
+    require_approved_reports = models.BooleanField(
+        "述职报告审定后才能列入评议会议程", default=False,
+        help_text="不勾选时，报告未审定的述职人仍可列入议程，页面予以提示")
     notes = models.TextField("工作要求", blank=True)
     published_at = models.DateTimeField("印发时间", null=True, blank=True)
 
@@ -217,12 +220,22 @@ class RemarkKind(models.TextChoices):
     QUESTION = "question", "现场询问"
 
 
+class RemarkFinding(models.TextChoices):
+    """What a remark says about the reporter: only a problem becomes a rectification item."""
+
+    PROBLEM = "problem", "指出问题（列入整改）"
+    PRAISE = "praise", "肯定成绩"
+    QUESTION = "question", "一般询问（不整改）"
+
+
 class Remark(PlainText, models.Model):
     """点评 or 现场询问 (with the answer), recorded against a reporter. Append-only."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="remarks")
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="remarks")
     kind = models.CharField("类型", max_length=20, choices=RemarkKind.choices)
+    finding = models.CharField("性质", max_length=20, choices=RemarkFinding.choices, blank=True,
+                               help_text="只有“指出问题”的意见列入整改方案")
     speaker = models.CharField("点评（询问）人", max_length=60)
     text = models.TextField("内容")
     answer = models.TextField("述职人回答", blank=True)

@@ -24,6 +24,7 @@ from dangjian.duty_review.models import (
     Meeting,
     PlanStatus,
     Remark,
+    RemarkFinding,
     RemarkKind,
     ReportStatus,
     ReportStep,
@@ -552,7 +553,7 @@ class MeetingOut(Schema):
 
 _REMARK_EXAMPLE: dict[str, Any] = {
         "id": 2, "meeting_id": 5, "assignment_id": 31, "reporter_name": "张三",
-        "kind": "question", "kind_label": "现场询问", "speaker": "县委书记",
+        "kind": "question", "kind_label": "现场询问", "finding": "question", "speaker": "县委书记",
         "text": "如何抓好支部标准化建设？", "answer": "逐项对标，年底前完成",
         "at": "2026-12-18T10:15:00+08:00"}
 
@@ -565,6 +566,8 @@ class RemarkOut(Schema):
     reporter_name: str
     kind: RemarkKind
     kind_label: str
+    finding: str = Field(..., description="性质：problem 指出问题（列入整改）、praise 肯定成绩、"
+                                          "question 一般询问；早先的记录为空")
     speaker: str
     text: str
     answer: str
@@ -633,10 +636,13 @@ class MeetingCreateIn(In):
 
 class RemarkAddIn(In):
     model_config = _examples({"assignment": 31, "kind": "question", "speaker": "县委书记",
-                              "text": "如何抓好支部标准化建设？", "answer": "逐项对标，年底前完成"})
+                              "text": "如何抓好支部标准化建设？", "answer": "逐项对标，年底前完成",
+                              "finding": "question"})
 
     assignment: int = Field(..., description="述职对象 id（须在本次议程中）")
     kind: RemarkKind = Field(..., description="点评或现场询问")
+    finding: RemarkFinding = Field(..., description="性质：problem 指出问题（列入整改）、"
+                                                    "praise 肯定成绩、question 一般询问")
     speaker: str = Field(..., max_length=60, description="点评（询问）人")
     text: str = Field(..., max_length=5000, description="内容")
     answer: str = Field("", max_length=5000, description="述职人回答（现场询问必填）")
@@ -685,6 +691,11 @@ class RectifyIn(In):
     model_config = _examples({"deadline": "2027-06-30"})
 
     deadline: dt.date | None = Field(None, description="整改时限（默认年度末）")
+    picks: list[str] | None = Field(
+        None, max_length=500,
+        description="确认列入整改的事项键（remark:<id> 标为“指出问题”的意见，"
+                    "report:<述职对象id>:<序号> 述职报告所列问题）；不填为全部候选事项。"
+                    "没有事项的述职人不生成整改方案")
 
 
 class RectificationPlanOut(Schema):

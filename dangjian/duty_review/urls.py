@@ -25,6 +25,7 @@ urlpatterns = [
          name="report_transition"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit_view, name="meeting_edit"),
     path("meetings/<int:pk>/remarks/", meetings.remark_add_view, name="remark_add"),
     path("meetings/<int:pk>/results/", meetings.meeting_results, name="meeting_results"),
     path("meetings/<int:pk>/tally.xlsx", meetings.meeting_tally, name="meeting_tally"),

@@ -271,7 +271,11 @@ class PostQuerySet(models.QuerySet["Post"]):
         return self.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gt=day))
 
     def current(self) -> PostQuerySet:
-        return self.filter(end__isnull=True)
+        """The posts held today: begun (a post starting later is not yet held) and not ended."""
+        return self.held_on(timezone.localdate())
+
+    def upcoming(self) -> PostQuerySet:
+        return self.filter(start__gt=timezone.localdate())
 
 
 class Post(PlainText, models.Model):

@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core.http import AuthedRequest
+from dangjian.core.once import once_per_form, submission
 from dangjian.evidence.services import evidence_for
 from dangjian.org.models import Person
 from dangjian.org.scope import Perm, require, scope_filter
@@ -73,14 +75,16 @@ def _date(value: str) -> dt.date:
 
 
 @require_POST
+@once_per_form
 def item_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     _require_a_side(request, plan)
     try:
-        item_add(actor=request.user, plan=plan, problem=request.POST.get("problem", ""),
-                 measures=request.POST.get("measures", ""),
-                 origin=request.POST.get("origin", "")[:40],
-                 deadline=_date(request.POST.get("deadline", "")))
+        with submission(request, fallback=reverse("rectification:plan_detail", args=[plan.pk])):
+            item_add(actor=request.user, plan=plan, problem=request.POST.get("problem", ""),
+                     measures=request.POST.get("measures", ""),
+                     origin=request.POST.get("origin", "")[:40],
+                     deadline=_date(request.POST.get("deadline", "")))
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -106,6 +110,7 @@ def item_plan_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_form
 def item_transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Item.objects.select_related("plan"), pk=pk)
     _require_a_side(request, item.plan)
@@ -114,7 +119,10 @@ def item_transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "未知的操作")
     else:
         try:
-            transition(actor=request.user, item=item, to=to, note=request.POST.get("note", ""))
+            with submission(request, fallback=reverse("rectification:plan_detail",
+                                                      args=[item.plan_id])):
+                transition(actor=request.user, item=item, to=to,
+                           note=request.POST.get("note", ""))
         except ValidationError as exc:
             _errors(request, exc)
         else:

@@ -3,15 +3,19 @@ department's records, scoring, 研判 and the explanation of a grade."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from dangjian.accounts.models import User
 from dangjian.assessment import access, selectors, services
 from dangjian.assessment.filters import AssessmentFilter, ObservationFilter
 from dangjian.assessment.models import (
+    Assessment,
     Hearing,
     Interview,
     Judgement,
@@ -29,6 +33,7 @@ from dangjian.assessment.views.common import (
 )
 from dangjian.core.grades import GRADE_ORDER, Grade
 from dangjian.core.http import AuthedRequest
+from dangjian.core.once import Claim, once_per_form, submission
 from dangjian.core.years import selected_year
 from dangjian.evidence.services import evidence_for
 from dangjian.org.models import Body, BodyKind
@@ -96,6 +101,7 @@ def team_create_view(request: AuthedRequest) -> HttpResponse:
     return redirect("assessment:teams")
 
 
+@once_per_form
 def observations(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, Perm.ASSESS_MANAGE)
     year = selected_year(request)
@@ -106,9 +112,10 @@ def observations(request: AuthedRequest) -> HttpResponse:
         try:
             if unit is None:
                 raise ValidationError("请选择部门（单位）")
-            services.observation_add(actor=request.user, year=year, unit=unit,
-                                     observed_on=parse_date(request.POST.get("date", "")),
-                                     content=request.POST.get("content", ""))
+            with submission(request, fallback=reverse("assessment:observations")):
+                services.observation_add(actor=request.user, year=year, unit=unit,
+                                         observed_on=parse_date(request.POST.get("date", "")),
+                                         content=request.POST.get("content", ""))
         except ValidationError as exc:
             errors(request, exc)
         else:
@@ -139,29 +146,38 @@ def dept(request: AuthedRequest, pk: int) -> HttpResponse:
         "grades": [(g, Grade(g).label) for g in GRADE_ORDER]})
 
 
+@once_per_form
 def _record(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     a = assessment_for(request, pk, conduct=True)
     post, day = request.POST, parse_date(request.POST.get("date", ""))
+    back = reverse("assessment:interviews" if kind == "interview" else "assessment:dept",
+                   args=[pk])
     try:
-        if kind == "hearing":
-            services.hearing_add(actor=request.user, assessment=a, held_on=day,
-                                 reporter=post.get("reporter", ""),
-                                 summary=post.get("summary", ""))
-        elif kind == "interview":
-            services.interview_add(actor=request.user, assessment=a, held_on=day,
-                                   interviewee=post.get("interviewee", ""),
-                                   notes=post.get("notes", ""))
-        else:
-            visit = services.site_visit_add(actor=request.user, assessment=a, visited_on=day,
-                                            checked=post.get("checked", ""),
-                                            findings=post.get("findings", ""))
-            messages.success(request, "已记录实地察看，请上传现场照片")
-            return redirect("assessment:site_visit", pk=visit.pk)
+        with submission(request, fallback=back) as once:
+            return _record_one(request, a, kind, post, day, once)
     except ValidationError as exc:
         errors(request, exc)
+    return redirect(back)
+
+
+def _record_one(request: AuthedRequest, a: Assessment, kind: str, post: QueryDict,
+                day: dt.date | None, once: Claim) -> HttpResponse:
+    if kind == "hearing":
+        services.hearing_add(actor=request.user, assessment=a, held_on=day,
+                             reporter=post.get("reporter", ""), summary=post.get("summary", ""))
+    elif kind == "interview":
+        services.interview_add(actor=request.user, assessment=a, held_on=day,
+                               interviewee=post.get("interviewee", ""),
+                               notes=post.get("notes", ""))
     else:
-        messages.success(request, "已记录")
-    return redirect("assessment:interviews" if kind == "interview" else "assessment:dept", pk=pk)
+        visit = services.site_visit_add(actor=request.user, assessment=a, visited_on=day,
+                                        checked=post.get("checked", ""),
+                                        findings=post.get("findings", ""))
+        once.lands_on(reverse("assessment:site_visit", args=[visit.pk]))
+        messages.success(request, "已记录实地察看，请上传现场照片")
+        return redirect(once.target)
+    messages.success(request, "已记录")
+    return redirect(once.target)
 
 
 def hearing_add_view(request: AuthedRequest, pk: int) -> HttpResponse:

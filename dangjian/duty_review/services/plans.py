@@ -91,7 +91,8 @@ def _require_plan(actor: Any, plan: ReviewPlan) -> None:
 @transaction.atomic
 def plan_update(*, actor: Any, plan: ReviewPlan, title: str, report_deadline: dt.date,
                 meetings_from: dt.date | None, meetings_to: dt.date | None,
-                rule: Mapping[str, Any], notes: str) -> ReviewPlan:
+                rule: Mapping[str, Any], notes: str,
+                require_approved_reports: bool | None = None) -> ReviewPlan:
     _require_plan(actor, plan)
     if meetings_from and meetings_to and meetings_to < meetings_from:
         raise ValidationError({"meetings_to": "评议会结束日期不能早于开始日期"})
@@ -102,6 +103,8 @@ def plan_update(*, actor: Any, plan: ReviewPlan, title: str, report_deadline: dt
     plan.title, plan.report_deadline = title.strip() or plan.title, report_deadline
     plan.meetings_from, plan.meetings_to = meetings_from, meetings_to
     plan.rule, plan.notes = _check_rule(rule), notes.strip()
+    if require_approved_reports is not None:
+        plan.require_approved_reports = require_approved_reports
     plan.full_clean()
     plan.save()
     # Reporters still on the old plan deadline follow the new one.

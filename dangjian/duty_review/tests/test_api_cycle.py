@@ -75,9 +75,10 @@ def test_plan_report_review_chain_and_meeting_through_the_api(county, client):
     assert meeting["box_id"] is not None and meeting["closed"] is False
     assignment = meeting["agenda"][0]["assignment_id"]
     for remark in [
-        {"kind": "comment", "speaker": "支部书记", "text": "发挥先锋模范作用不够明显"},
-        {"kind": "question", "speaker": "支部委员", "text": "如何改进联系群众？",
-         "answer": "每月走访联系户"},
+        {"kind": "comment", "finding": "problem", "speaker": "支部书记",
+         "text": "发挥先锋模范作用不够明显"},
+        {"kind": "question", "finding": "question", "speaker": "支部委员",
+         "text": "如何改进联系群众？", "answer": "每月走访联系户"},
     ]:
         post(f"{API}/meetings/{meeting['id']}/remarks", {"assignment": assignment, **remark},
              201)

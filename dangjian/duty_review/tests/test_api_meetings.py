@@ -124,7 +124,8 @@ def test_remarks_are_recorded_by_the_chair_against_reporters_on_the_agenda(count
     lead = assignment_of(plan, county.depts[0].people[0], Tier.LEADERSHIP)
     client = login(county.user(Role.COUNTY_COMMITTEE))
     url = f"{API}/meetings/{meeting.pk}/remarks"
-    base = {"assignment": lead.pk, "kind": "question", "speaker": "县委书记",
+    base = {"assignment": lead.pk, "kind": "question", "finding": "question",
+            "speaker": "县委书记",
             "text": "如何抓好支部？"}
     r = _post(client, url, base)
     assert r.status_code == 422 and _errors(r)["answer"] == "请记录述职人对现场询问的回答"
@@ -161,7 +162,8 @@ def test_results_evaluation_and_the_documents(county, plan, login, client):
     lead = assignment_of(plan, county.depts[0].people[0], Tier.LEADERSHIP)
     chair = login(county.user(Role.COUNTY_COMMITTEE))
     _post(chair, f"{API}/meetings/{meeting.pk}/remarks", {
-        "assignment": lead.pk, "kind": "comment", "speaker": "县委书记", "text": "抓党建不够有力"})
+        "assignment": lead.pk, "kind": "comment", "finding": "problem", "speaker": "县委书记",
+        "text": "抓党建不够有力"})
     base = f"{API}/meetings/{meeting.pk}"
     # Before the close: no tallies, no documents, no evaluation.
     results = chair.get(f"{base}/results").json()
@@ -238,7 +240,7 @@ def test_rectification_plans_after_the_meeting(county, plan, login):
                              held_on=plan.year.ends, check_scope=False)
     client = login(county.user(Role.ORG_SECRETARY))
     _post(client, f"{API}/meetings/{meeting.pk}/remarks", {
-        "assignment": member.pk, "kind": "comment", "speaker": "支部书记",
+        "assignment": member.pk, "kind": "comment", "finding": "problem", "speaker": "支部书记",
         "text": "发挥作用不明显"})
     url = f"{API}/meetings/{meeting.pk}/rectify"
     r = _post(client, url)

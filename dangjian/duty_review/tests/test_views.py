@@ -83,7 +83,7 @@ def test_meeting_results_and_outputs(county, plan, client):
     assert f"/ballots/{meeting.box.pk}/" in page
     lead = assignment_of(plan, a.people[0], Tier.LEADERSHIP)
     client.post(f"/duty-review/meetings/{meeting.pk}/remarks/", {
-        "assignment": lead.pk, "kind": "question", "speaker": "县委书记",
+        "assignment": lead.pk, "kind": "question", "finding": "problem", "speaker": "县委书记",
         "text": "如何抓好支部？", "answer": "推进标准化"})
     assert lead.remarks.get().answer == "推进标准化"
     box_open(actor=None, box=meeting.box, check_scope=False)
@@ -109,9 +109,13 @@ def test_meeting_results_and_outputs(county, plan, client):
         f"/duty-review/assignments/{lead.pk}/letter.docx").content))
     text = "\n".join(p.text for p in letter.paragraphs)
     assert "如何抓好支部？" in text and "综合考评等次：好" in text
-    r = client.post(f"/duty-review/meetings/{meeting.pk}/rectify/", follow=True)
-    assert "已为2名述职人生成整改方案" in r.content.decode()
-    rect = Plan.objects.get(source="duty_review", owner_person=a.people[0])
+    confirm = client.get(f"/duty-review/meetings/{meeting.pk}/rectify/").content.decode()
+    assert "如何抓好支部？" in confirm and 'name="pick"' in confirm
+    r = client.post(f"/duty-review/meetings/{meeting.pk}/rectify/",
+                    {"pick": [f"remark:{lead.remarks.get().pk}"]}, follow=True)
+    assert "已为1名述职人生成整改方案" in r.content.decode()
+    rect = Plan.objects.get(source="duty_review")
+    assert rect.owner_person == a.people[0]
     assert rect.items.get().origin == "述职评议会现场询问"
 
 

@@ -104,7 +104,8 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                                      required=False),
             meetings_to=parse_date(p.get("meetings_to", ""), "meetings_to", "结束日期",
                                    required=False),
-            rule=RULE_CHOICES.get(p.get("rule", ""), {"kind": "?"}), notes=p.get("notes", ""))
+            rule=RULE_CHOICES.get(p.get("rule", ""), {"kind": "?"}), notes=p.get("notes", ""),
+            require_approved_reports=p.get("require_approved_reports") == "1")
     except ValidationError as exc:
         errors(request, exc)
     else:

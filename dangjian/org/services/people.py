@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from dangjian.bulk import insert_many
 from dangjian.core.crypto import current_key_id, sealed_key_id
@@ -25,6 +27,12 @@ from dangjian.trail.changes import (
     snapshot,
 )
 from dangjian.trail.services import trail_append
+
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# A phone number as people write it: 13800000000, 0371-12345678, (0371)12345678, +86 138…,
+# 0371-12345678转123. Letters and other signs are a typing mistake, not a number.
+PHONE = re.compile(r"(\+\d{1,3}[ -]?)?(\(\d{2,5}\)|\d{2,5}[ -]?)?\d{3,8}([ -]\d{3,8})?"
+                   r"((转|-|#)\d{1,6})?")
 
 PERSON_FIELDS = (
     "name", "gender", "birth_date", "id_number", "education", "major", "job_title", "rank",
@@ -71,6 +79,17 @@ def _validate(person: Person, *, many: bool = False) -> None:
         errors["branch"] = "党员须填写所在党组织"
     if not is_member and person.party_join_date:
         errors["party_join_date"] = "非党员不应填写入党日期"
+    today = timezone.localdate()
+    if person.birth_date and "birth_date" not in errors and not (
+            EARLIEST_BIRTH <= person.birth_date <= today):
+        errors["birth_date"] = ("出生日期不能晚于今天" if person.birth_date > today
+                                else f"出生日期不能早于{EARLIEST_BIRTH:%Y年%m月%d日}")
+    if person.party_join_date and person.party_join_date > today:
+        errors["party_join_date"] = "入党日期不能晚于今天"
+    person.phone = (person.phone or "").strip()
+    if person.phone and not PHONE.fullmatch(person.phone):
+        errors["phone"] = ("联系电话格式不对：只能由数字组成，可带区号“-”、分机号，"
+                           "如 13800000000、0371-12345678")
     if person.party_join_date and person.birth_date and person.party_join_date <= person.birth_date:
         errors["party_join_date"] = "入党日期应晚于出生日期"
     if person.is_party_cadre and not person.cadre_type:

@@ -58,6 +58,17 @@ def _validate(post: Post, exclude_pk: int | None = None) -> None:
         errors["end"] = "免职日期不能早于任职日期"
     if person.left_on and post.start >= person.left_on:
         errors["person"] = "该人员已调离，不能任职"
+    if not errors:
+        same = Post.objects.filter(_overlapping(body, post.kind, post.start, post.end),
+                                   person=person)
+        if exclude_pk:
+            same = same.exclude(pk=exclude_pk)
+        twin = same.first()
+        if twin is not None:
+            errors["kind"] = (
+                f"{person.name}已担任{body.name}的{PostKind(post.kind).label}"
+                f"（{twin.start:%Y-%m-%d}起{f'至{twin.end:%Y-%m-%d}' if twin.end else ''}），"
+                "任期重叠，不能重复任职")
     if post.kind in SINGLE_HOLDER_POSTS and not errors:
         clash = Post.objects.filter(_overlapping(body, post.kind, post.start, post.end))
         if exclude_pk:

@@ -218,7 +218,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     children = (bodies(user, Perm.ORG_VIEW).filter(parent=body)
                 .order_by("-valid_to", "sort_order", "pk"))
     posts = scope_filter(user, Perm.ORG_VIEW,
-                         Post.objects.filter(body=body, end__isnull=True).select_related("person"))
+                         Post.objects.filter(body=body).current().select_related("person"))
     people = scope_filter(user, Perm.ORG_VIEW, Person.objects.filter(left_on__isnull=True))
     counts = {
         "direct": people.filter(Q(branch=body) | Q(unit=body)).count(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,12 +12,20 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.evidence.services import evidence_for
 from dangjian.org import selectors
 from dangjian.org.filters import PersonFilter, body_in_scope
 from dangjian.org.forms import PersonForm, PersonLeaveForm, add_service_error, person_initial
-from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
+from dangjian.org.models import (
+    PARTY_ORG_KINDS,
+    UNIT_KINDS,
+    Body,
+    Person,
+    PoliticalStatus,
+    Post,
+)
 from dangjian.org.scope import (
     Perm,
     allows,
@@ -70,6 +79,10 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 # A person's page -----------------------------------------------------------------------------
 
 
+def _ended(post: Post, today: dt.date) -> bool:
+    return post.end is not None and post.end <= today
+
+
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = _visible_person(request, pk)
@@ -79,13 +92,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for post in posts:
         post.can_end = post.end is None and covers(user, Perm.ORG_EDIT, post.body)  # type: ignore[attr-defined]
     show_id = can_edit and request.GET.get("show_id") == "1" and bool(person.id_number)
+    today = timezone.localdate()
     return render(request, "org/person_detail.html", {
         "person": person,
         "can_edit": can_edit,
         "show_id": show_id,
         "id_number": person_id_reveal(actor=user, person=person) if show_id else "",
-        "current_posts": [p for p in posts if p.end is None],
-        "past_posts": [p for p in posts if p.end is not None],
+        "current_posts": [p for p in posts if p.start <= today and not _ended(p, today)],
+        "upcoming_posts": [p for p in posts if p.start > today],
+        "past_posts": [p for p in posts if p.start <= today and _ended(p, today)],
         "can_trace": has_perm(user, Perm.TRACE_VIEW),
         "attachments": evidence_for(person),
     })

@@ -19,13 +19,13 @@ from dangjian.org.scope import Perm, is_county_wide
 from dangjian.responsibility.models import (
     EDITABLE,
     RECORDABLE,
-    STAGE_TRANSITIONS,
     ListKind,
     ListStatus,
     NoteKind,
     ResponsibilityList,
     Stage,
     TargetResult,
+    reachable_stages,
 )
 from dangjian.responsibility.selectors import annotated, item_state, lists_with_rates, rate
 from dangjian.responsibility.services.common import (
@@ -169,6 +169,8 @@ class StepIn(RespIn):
     content: str = Field(..., description="内容", examples=["约谈督促按时记录纪实"])
     follow_up: str = Field("", description="后续要求", examples=["一个月内整改到位"])
     files: list[FileIn] = Field([], max_length=10, description="佐证材料")
+    skip_reason: str = Field(
+        "", description="越级处理的理由（跳过提醒→约谈→通报→追责中的一级时必填）", examples=[""])
 
 
 class CaseOpenIn(StepIn):
@@ -271,7 +273,7 @@ _ATTACHMENT: dict[str, Any] = dict(
 _STEP: dict[str, Any] = dict(
     id=11, stage="talk", stage_label="约谈", held_on="2026-05-20", by_whom="县纪委第一监督检查室",
     whom="党委书记", content="约谈督促按时记录纪实", follow_up="一个月内整改到位",
-    actor_name="赵强", attachments=[_ATTACHMENT],
+    skip_reason="", actor_name="赵强", attachments=[_ATTACHMENT],
 )
 _RECORD: dict[str, Any] = dict(
     id=81, item_id=21, body_id=7, chain_seq=12, summary="召开党委会专题学习",
@@ -621,6 +623,7 @@ class ListStepOut(Schema):
     whom: str
     content: str
     follow_up: str
+    skip_reason: str = Field(..., description="越级处理的理由（逐级进行时为空）")
     actor_name: str
     attachments: list[RecordAttachmentOut]
 
@@ -635,7 +638,7 @@ class ListStepOut(Schema):
 
 class CaseDetailOut(CaseOut):
     model_config = example(
-        **_CASE, steps=[_STEP], next_stages=["notice", "resolved"], can_oversee=True,
+        **_CASE, steps=[_STEP], next_stages=["notice", "account", "resolved"], can_oversee=True,
     )
 
     steps: list[ListStepOut]
@@ -648,7 +651,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_next_stages(obj: Any) -> list[str]:
-        return [to for frm, to in sorted(STAGE_TRANSITIONS) if frm == obj.stage]
+        return reachable_stages(obj.stage)
 
     @staticmethod
     def resolve_can_oversee(obj: Any, context: Any) -> bool:

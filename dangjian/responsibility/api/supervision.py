@@ -94,7 +94,7 @@ def commend(request: HttpRequest, pk: int, data: CommendIn) -> Status:
 @router.post(
     "/orgs/{int:pk}/cases", response={201: CaseDetailOut, **ERRORS},
     url_name="responsibility_case_open", summary="提醒或约谈",
-    description="发现问题，先提醒（严重的直接约谈）：问题、时间、谈话人、对象、内容、后续要求，"
+    description="发现问题，先提醒（严重的可越级，须填写理由）：问题、时间、谈话人、对象、内容、后续要求，"
                 "可附佐证材料（Base64）。留痕。",
 )
 def case_open(request: HttpRequest, pk: int, data: CaseOpenIn) -> Status:
@@ -102,7 +102,8 @@ def case_open(request: HttpRequest, pk: int, data: CaseOpenIn) -> Status:
     case = services.case_open(
         actor=request.user, year=year_of(request, data.year), body=body, problem=data.problem,
         stage=data.stage, held_on=data.held_on, by_whom=data.by_whom, whom=data.whom,
-        content=data.content, follow_up=data.follow_up, files=uploads(data.files))
+        content=data.content, follow_up=data.follow_up, files=uploads(data.files),
+        skip_reason=data.skip_reason)
     return Status(201, case_detail_out(case))
 
 
@@ -157,7 +158,7 @@ def case_detail(request: HttpRequest, pk: int) -> Case:
 @router.post(
     "/cases/{int:pk}/steps", response={200: CaseDetailOut, **ERRORS},
     url_name="responsibility_case_escalate", summary="下一步（逐级）",
-    description="逐级进入下一阶段：提醒→约谈→通报→追责，或整改到位销号；不能越级。留痕。",
+    description="逐级进入下一阶段：提醒→约谈→通报→追责，或整改到位销号；越级须填写理由，不能回退。留痕。",
 )
 def case_escalate(request: HttpRequest, pk: int, data: StepIn) -> Case:
     case = case_or_404(request.user, pk)
@@ -165,7 +166,7 @@ def case_escalate(request: HttpRequest, pk: int, data: StepIn) -> Case:
     case = services.case_escalate(
         actor=request.user, case=case, stage=data.stage, held_on=data.held_on,
         by_whom=data.by_whom, whom=data.whom, content=data.content, follow_up=data.follow_up,
-        files=uploads(data.files))
+        files=uploads(data.files), skip_reason=data.skip_reason)
     return case_detail_out(case)
 
 

@@ -12,6 +12,7 @@ from dangjian.responsibility.models.lists import (
 )
 from dangjian.responsibility.models.records import DutyRecord, chain_for
 from dangjian.responsibility.models.supervision import (
+    LADDER,
     STAGE_TRANSITIONS,
     START_STAGES,
     Case,
@@ -24,11 +25,14 @@ from dangjian.responsibility.models.supervision import (
     Stage,
     SupervisionNote,
     TargetResult,
+    reachable_stages,
+    skips_ladder,
 )
 
 __all__ = [
-    "EDITABLE", "OWNER", "RECORDABLE", "REVIEWER", "STAGE_TRANSITIONS", "START_STAGES",
+    "EDITABLE", "LADDER", "OWNER", "RECORDABLE", "REVIEWER", "STAGE_TRANSITIONS", "START_STAGES",
     "TRANSITIONS", "Case", "CaseStep", "Commendation", "DutyRecord", "Evaluation",
     "LedgerItem", "ListKind", "ListReview", "ListStatus", "NoteKind", "ResponsibilityList",
     "SpotCheck", "SpotCheckTarget", "Stage", "SupervisionNote", "TargetResult", "chain_for",
+    "reachable_stages", "skips_ladder",
 ]

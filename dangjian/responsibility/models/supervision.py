@@ -144,13 +144,33 @@ class Stage(models.TextChoices):
     RESOLVED = "resolved", "整改到位销号"
 
 
-# Escalation goes one step at a time; a case may start at 提醒 or, if serious, at 约谈.
-START_STAGES = frozenset({Stage.REMIND, Stage.TALK})
+# The ladder 提醒 → 约谈 → 通报 → 追责: a case starts at 提醒 and goes up one step at a time.
+# Starting higher or skipping a step (a serious problem) is allowed only with a recorded reason
+# (CaseStep.skip_reason); going back down never. 销号 (resolved) ends a case at any step.
+LADDER: tuple[str, ...] = (Stage.REMIND, Stage.TALK, Stage.NOTICE, Stage.ACCOUNT)
+START_STAGES = frozenset({Stage.REMIND})
 STAGE_TRANSITIONS: frozenset[tuple[str, str]] = frozenset({
     (Stage.REMIND, Stage.TALK), (Stage.TALK, Stage.NOTICE), (Stage.NOTICE, Stage.ACCOUNT),
     (Stage.REMIND, Stage.RESOLVED), (Stage.TALK, Stage.RESOLVED),
     (Stage.NOTICE, Stage.RESOLVED), (Stage.ACCOUNT, Stage.RESOLVED),
 })
+
+
+def skips_ladder(current: str | None, stage: str) -> bool:
+    """Whether moving from `current` (None: a new case) to `stage` leaves out a step."""
+    if stage not in LADDER:
+        return False
+    return LADDER.index(stage) > (LADDER.index(current) + 1 if current in LADDER else 0)
+
+
+def reachable_stages(current: str | None) -> list[str]:
+    """The stages a case can go to (a new case: any step of the ladder, the first without a
+    reason), in ladder order."""
+    if current is None:
+        return list(LADDER)
+    if current not in LADDER:
+        return []
+    return [*LADDER[LADDER.index(current) + 1:], Stage.RESOLVED]
 
 
 class Case(PlainText, models.Model):
@@ -188,6 +208,7 @@ class CaseStep(PlainText, models.Model):
     whom = models.CharField("谈话对象", max_length=100, blank=True)
     content = models.TextField("内容")
     follow_up = models.TextField("后续要求", blank=True)
+    skip_reason = models.TextField("越级处理的理由", blank=True)
     actor_name = models.CharField("记录人", max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,8 +15,7 @@ from dangjian.cycles.models import Year
 from dangjian.evidence.services import evidence_attach, evidence_check
 from dangjian.org.models import Body
 from dangjian.responsibility.models import (
-    STAGE_TRANSITIONS,
-    START_STAGES,
+    LADDER,
     Case,
     CaseStep,
     Commendation,
@@ -25,6 +24,8 @@ from dangjian.responsibility.models import (
     SpotCheckTarget,
     Stage,
     SupervisionNote,
+    reachable_stages,
+    skips_ladder,
 )
 from dangjian.responsibility.services.common import (
     actor_name,
@@ -112,8 +113,24 @@ def commendation_add(*, actor: Any, year: Year, body: Body, reason: str,
     return praise
 
 
+def _require_ladder(current: str | None, stage: str, skip_reason: str) -> None:
+    """提醒 → 约谈 → 通报 → 追责 step by step; leaving a step out needs a recorded reason."""
+    target = Stage(stage).label if stage in Stage.values else stage
+    if stage not in reachable_stages(current):
+        if current is None:
+            raise ValidationError({"stage": f"不能以“{target}”立案：请从提醒开始"})
+        raise ValidationError({"stage": f"当前阶段为“{Stage(current).label}”，不能进入“{target}”"
+                                        "（须逐级进行，不能回退）"})
+    if skips_ladder(current, stage) and not skip_reason.strip():
+        left_out = "、".join(Stage(s).label for s in LADDER[
+            (LADDER.index(current) + 1 if current in LADDER else 0):LADDER.index(stage)])
+        raise ValidationError({"skip_reason": f"须逐级进行：直接进入“{target}”跳过了“{left_out}”，"
+                                              "请填写越级处理的理由"})
+
+
 def _step(actor: Any, case: Case, *, stage: str, held_on: dt.date | None, by_whom: str,
-          whom: str, content: str, follow_up: str, files: list[Upload]) -> CaseStep:
+          whom: str, content: str, follow_up: str, files: list[Upload],
+          skip_reason: str = "") -> CaseStep:
     errors: dict[str, str] = {}
     if not by_whom.strip():
         errors["by_whom"] = "请填写谈话人或经办人"
@@ -127,7 +144,8 @@ def _step(actor: Any, case: Case, *, stage: str, held_on: dt.date | None, by_who
         evidence_check(name, data)
     step = CaseStep(case=case, stage=stage, held_on=_day(held_on, "held_on", "时间"),
                     by_whom=by_whom.strip(), whom=whom.strip(), content=content.strip(),
-                    follow_up=follow_up.strip(), actor_name=actor_name(actor))
+                    follow_up=follow_up.strip(), actor_name=actor_name(actor),
+                    skip_reason=skip_reason.strip())
     step.full_clean()
     step.save()
     for name, data in files:
@@ -140,37 +158,37 @@ def _step(actor: Any, case: Case, *, stage: str, held_on: dt.date | None, by_who
 def case_open(*, actor: Any, year: Year, body: Body, problem: str, stage: str,
               held_on: dt.date | None, by_whom: str, whom: str, content: str,
               follow_up: str = "", files: list[Upload] | None = None,
-              target: SpotCheckTarget | None = None) -> Case:
-    """A problem found: the first 提醒 (or, if serious, 约谈) with the organisation."""
+              target: SpotCheckTarget | None = None, skip_reason: str = "") -> Case:
+    """A problem found: the first 提醒 with the organisation (a higher step, for a serious
+    problem, only with the reason recorded)."""
     require_oversee(actor, body)
     _require_owner_body(body)
     if not problem.strip():
         raise ValidationError({"problem": "请填写发现的问题"})
-    if stage not in START_STAGES:
-        raise ValidationError({"stage": "问题应先提醒或约谈"})
+    _require_ladder(None, stage, skip_reason)
     case = Case(year=year, body=body, problem=problem.strip(), stage=stage, target=target)
     case.full_clean()
     case.save()
     change_record(actor=actor, action="create", obj=case, after=snapshot(case))
     _step(actor, case, stage=stage, held_on=held_on, by_whom=by_whom, whom=whom,
-          content=content, follow_up=follow_up, files=files or [])
+          content=content, follow_up=follow_up, files=files or [],
+          skip_reason=skip_reason if skips_ladder(None, stage) else "")
     return case
 
 
 @transaction.atomic
 def case_escalate(*, actor: Any, case: Case, stage: str, held_on: dt.date | None,
                   by_whom: str, whom: str, content: str, follow_up: str = "",
-                  files: list[Upload] | None = None) -> Case:
-    """The next step: one at a time along 提醒 → 约谈 → 通报 → 追责, or 销号 when resolved."""
+                  files: list[Upload] | None = None, skip_reason: str = "") -> Case:
+    """The next step: one at a time along 提醒 → 约谈 → 通报 → 追责 (a skipped step only with
+    the reason recorded), or 销号 when resolved."""
     case = Case.objects.select_for_update().select_related("body", "year").get(pk=case.pk)
     require_oversee(actor, case.body)
-    if (case.stage, stage) not in STAGE_TRANSITIONS:
-        current = Stage(case.stage).label
-        target = Stage(stage).label if stage in Stage.values else stage
-        raise ValidationError(f"当前阶段为“{current}”，不能直接进入“{target}”（须逐级进行）")
+    _require_ladder(case.stage, stage, skip_reason)
     before = Stage(case.stage).label
     _step(actor, case, stage=stage, held_on=held_on, by_whom=by_whom, whom=whom,
-          content=content, follow_up=follow_up, files=files or [])
+          content=content, follow_up=follow_up, files=files or [],
+          skip_reason=skip_reason if skips_ladder(case.stage, stage) else "")
     case.stage = stage
     case.save(update_fields=["stage"])
     change_record(actor=actor, action="update", obj=case, before={"阶段": before},

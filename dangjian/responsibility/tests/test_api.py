@@ -226,14 +226,14 @@ def test_cases_escalate_one_step_at_a_time(county, year, login):
     step = {"held_on": today, "by_whom": "县纪委", "whom": "书记", "content": "提醒"}
     wrong = post(jiwei, f"{API}/orgs/{body.pk}/cases", {**step, "stage": "notice",
                                                         "problem": "纪实不及时"})
-    assert wrong.status_code == 422 and fields(wrong) == {"stage": "问题应先提醒或约谈"}
+    assert wrong.status_code == 422 and "请填写越级处理的理由" in fields(wrong)["skip_reason"]
     opened = post(jiwei, f"{API}/orgs/{body.pk}/cases", {**step, "stage": "remind",
                                                          "problem": "纪实不及时"})
     assert opened.status_code == 201
-    assert sorted(opened.json()["next_stages"]) == ["resolved", "talk"]
+    assert sorted(opened.json()["next_stages"]) == ["account", "notice", "resolved", "talk"]
     case_id = opened.json()["id"]
     skip = post(jiwei, f"{API}/cases/{case_id}/steps", {**step, "stage": "account"})
-    assert skip.status_code == 422 and "须逐级进行" in fields(skip)["__all__"]
+    assert skip.status_code == 422 and "须逐级进行" in fields(skip)["skip_reason"]
     talk = post(jiwei, f"{API}/cases/{case_id}/steps", {**step, "stage": "talk"})
     assert talk.status_code == 200 and talk.json()["stage"] == "talk"
     assert len(talk.json()["steps"]) == 2
@@ -348,7 +348,7 @@ def test_a_talk_with_evidence_and_its_documents(county, year, login):
     opened = post(jiwei, f"{API}/orgs/{body.pk}/cases", {
         "stage": "talk", "held_on": f"{timezone.localdate()}", "by_whom": "县纪委",
         "whom": "党委书记", "content": "约谈", "problem": "台账不全",
-        "files": [{"name": "约谈照片.png", "data": png}]})
+        "skip_reason": "问题严重，直接约谈", "files": [{"name": "约谈照片.png", "data": png}]})
     assert opened.status_code == 201
     step = opened.json()["steps"][0]
     assert step["attachments"][0]["name"] == "约谈照片.png"

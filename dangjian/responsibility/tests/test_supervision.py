@@ -69,7 +69,7 @@ def test_annual_evaluation_with_grade_and_opinion_as_a_document(county, year):
 def test_escalation_goes_step_by_step_with_evidence_and_documents(county, year):
     jiwei, body = county.user("discipline"), county.depts[0].committee
     today = timezone.localdate()
-    with pytest.raises(ValidationError, match="先提醒或约谈"):
+    with pytest.raises(ValidationError, match="越级处理的理由"):
         case_open(actor=jiwei, year=year, body=body, problem="纪实不及时", stage=Stage.ACCOUNT,
                   held_on=today, by_whom="县纪委", whom="书记", content="追责")
     case = case_open(actor=jiwei, year=year, body=body, problem="纪实不及时",

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core.http import AuthedRequest
+from dangjian.core.once import once_per_form, submission
 from dangjian.core.years import selected_year
 from dangjian.evidence.services import evidence_for
 from dangjian.org.scope import Perm, allows, require_perm
@@ -54,6 +56,7 @@ def item_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_form
 def record_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if not can_record(request.user, item):
@@ -64,11 +67,13 @@ def record_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         if corrects_id and corrects is None:
             raise ValidationError("要更正的记录不属于该事项")
-        record = services.record_add(
-            actor=request.user, item=item, summary=request.POST.get("summary", ""),
-            occurred_on=parse_date(request.POST.get("occurred_on")),
-            progress=request.POST.get("progress", ""), files=uploads(request),
-            corrects=corrects)
+        with submission(request) as once:
+            record = services.record_add(
+                actor=request.user, item=item, summary=request.POST.get("summary", ""),
+                occurred_on=parse_date(request.POST.get("occurred_on")),
+                progress=request.POST.get("progress", ""), files=uploads(request),
+                corrects=corrects)
+            once.lands_on(reverse("responsibility:record_detail", args=[record.pk]))
     except ValidationError as exc:
         show_errors(request, exc)
         return redirect("responsibility:item_detail", pk=item.pk)

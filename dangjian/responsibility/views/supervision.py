@@ -8,21 +8,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core.http import AuthedRequest
+from dangjian.core.once import once_per_form, submission
 from dangjian.core.years import selected_year
 from dangjian.evidence.services import evidence_for
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, require, require_perm, scope_filter
 from dangjian.responsibility import services
 from dangjian.responsibility.models import (
-    STAGE_TRANSITIONS,
     Case,
     Commendation,
     Evaluation,
     Stage,
+    reachable_stages,
 )
 from dangjian.responsibility.services.common import covers, require_oversee
 from dangjian.responsibility.views.common import parse_date, show_errors, uploads
@@ -48,18 +50,24 @@ def _overseen_body(request: AuthedRequest, pk: int) -> Body:
     return body
 
 
+def _back_url(body: Body) -> str:
+    return reverse("responsibility:org_detail", args=[body.pk])
+
+
 def _back(body: Body) -> HttpResponse:
-    return redirect("responsibility:org_detail", pk=body.pk)
+    return redirect(_back_url(body))
 
 
 @require_POST
+@once_per_form
 def note_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     body = _overseen_body(request, pk)
     try:
-        services.note_add(actor=request.user, year=selected_year(request), body=body,
-                          kind=request.POST.get("kind", ""),
-                          content=request.POST.get("content", ""),
-                          noted_on=parse_date(request.POST.get("noted_on")))
+        with submission(request, fallback=_back_url(body)):
+            services.note_add(actor=request.user, year=selected_year(request), body=body,
+                              kind=request.POST.get("kind", ""),
+                              content=request.POST.get("content", ""),
+                              noted_on=parse_date(request.POST.get("noted_on")))
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -68,12 +76,14 @@ def note_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_form
 def evaluation_set_view(request: AuthedRequest, pk: int) -> HttpResponse:
     body = _overseen_body(request, pk)
     try:
-        services.evaluation_set(actor=request.user, year=selected_year(request), body=body,
-                                grade=request.POST.get("grade", ""),
-                                opinion=request.POST.get("opinion", ""))
+        with submission(request, fallback=_back_url(body)):
+            services.evaluation_set(actor=request.user, year=selected_year(request), body=body,
+                                    grade=request.POST.get("grade", ""),
+                                    opinion=request.POST.get("opinion", ""))
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -82,11 +92,13 @@ def evaluation_set_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_form
 def commend_view(request: AuthedRequest, pk: int) -> HttpResponse:
     body = _overseen_body(request, pk)
     try:
-        services.commendation_add(actor=request.user, year=selected_year(request), body=body,
-                                  reason=request.POST.get("reason", ""))
+        with submission(request, fallback=_back_url(body)):
+            services.commendation_add(actor=request.user, year=selected_year(request),
+                                      body=body, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         show_errors(request, exc)
     else:
@@ -99,16 +111,19 @@ def _step_fields(request: AuthedRequest) -> dict[str, Any]:
     return {"stage": post.get("stage", ""), "held_on": parse_date(post.get("held_on")),
             "by_whom": post.get("by_whom", ""), "whom": post.get("whom", ""),
             "content": post.get("content", ""), "follow_up": post.get("follow_up", ""),
-            "files": uploads(request)}
+            "files": uploads(request), "skip_reason": post.get("skip_reason", "")}
 
 
 @require_POST
+@once_per_form
 def case_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
     body = _overseen_body(request, pk)
     try:
-        case = services.case_open(actor=request.user, year=selected_year(request), body=body,
-                                  problem=request.POST.get("problem", ""),
-                                  **_step_fields(request))
+        with submission(request, fallback=_back_url(body)) as once:
+            case = services.case_open(actor=request.user, year=selected_year(request),
+                                      body=body, problem=request.POST.get("problem", ""),
+                                      **_step_fields(request))
+            once.lands_on(reverse("responsibility:case_detail", args=[case.pk]))
     except ValidationError as exc:
         show_errors(request, exc)
         return _back(body)
@@ -126,7 +141,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     steps = [(s, list(evidence_for(s))) for s in case.steps.all()]
     can_oversee = covers(request.user, Perm.RESP_OVERSEE, case.body)
-    nexts = [Stage(to) for frm, to in sorted(STAGE_TRANSITIONS) if frm == case.stage]
+    nexts = [Stage(to) for to in reachable_stages(case.stage)]
     return render(request, "responsibility/case_detail.html", {
         "case": case, "steps": steps, "can_oversee": can_oversee, "nexts": nexts,
         "today": timezone.localdate(),
@@ -134,12 +149,15 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_form
 def case_escalate_view(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     require_oversee(request.user, case.body)
     try:
-        services.case_escalate(actor=request.user, case=case,
-                               **_step_fields(request))
+        with submission(request, fallback=reverse("responsibility:case_detail",
+                                                  args=[case.pk])):
+            services.case_escalate(actor=request.user, case=case,
+                                   **_step_fields(request))
     except ValidationError as exc:
         show_errors(request, exc)
     else:

@@ -68,4 +68,36 @@
   } else {
     codeFromHash();
   }
+
+  // A form's one-time token (dangjian/core/once.py). The server renders a new one each time
+  // the page is fetched, and the browser fetches the page again when the user goes Back: the
+  // token sent from this tab is kept (sessionStorage) and put back into the same form when the
+  // page is reached by Back or Forward, so sending it again is recognised as a repeat.
+  function onceKey(input) {
+    var all = document.querySelectorAll("input[name=form_once]");
+    return "form_once:" + location.pathname + ":" + Array.prototype.indexOf.call(all, input);
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    var input = form.querySelector("input[name=form_once]");
+    try {
+      if (input) sessionStorage.setItem(onceKey(input), input.value);
+    } catch (e) { /* storage refused: the token still guards a double click */ }
+  });
+  function onceRestore() {
+    var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    if (!nav || nav.type !== "back_forward") return;
+    document.querySelectorAll("input[name=form_once]").forEach(function (input) {
+      try {
+        var kept = sessionStorage.getItem(onceKey(input));
+        if (kept) input.value = kept;
+      } catch (e) { /* storage refused */ }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onceRestore);
+  } else {
+    onceRestore();
+  }
 })();
