@@ -23,6 +23,7 @@ from dangjian.responsibility.models import (
     Stage,
 )
 from dangjian.responsibility.selectors import OrgRow
+from dangjian.trail.chains import chain_label
 from dangjian.trail.models import Checkpoint
 
 LEDGER_HEADERS = ["序号", "责任内容", "目标要求", "工作措施", "完成时限", "责任人", "来源",
@@ -70,7 +71,7 @@ def report_docx(body: Body, start: dt.date, end: dt.date, records: list[DutyReco
         Table(["留痕序号", "履责日期", "记录时间", "台账事项", "履责情况", "进度", "备注",
                "佐证材料"], rows, caption="履责纪实记录"),
         Heading("留痕链检查点"),
-        Para(f"链：{checkpoint.chain}；记录数：{checkpoint.seq}；"
+        Para(f"留痕链：{chain_label(checkpoint.chain)}；记录数：{checkpoint.seq}；"
              f"生成时间：{taken:%Y-%m-%d %H:%M:%S}；"
              f"生成时校验结果：{'完好' if verified else '不符'}。"),
         Para(f"检查点编码：{checkpoint.code}"),
