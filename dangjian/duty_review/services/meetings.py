@@ -63,7 +63,7 @@ def meeting_create(
     if assignments is not None and len(chosen) != len({x.pk for x in assignments}):
         raise ValidationError("所选述职人不属于该组织、层级和形式，或已安排在其他评议会")
     if not chosen:
-        raise ValidationError(f"{upper_body.name}没有待安排的{Form(form).label}述职人")
+        raise ValidationError(f"{upper_body.name}没有待安排{Form(form).label}的述职人")
     if not title.strip():
         kind = "评议会" if form == Form.MEETING else "书面评议"
         title = f"{plan.year.year}年度{upper_body.name}{TIER_SHORT[Tier(tier)]}{kind}"

@@ -239,7 +239,7 @@ def test_edit_body_with_a_taken_code_says_so(county, login):
     client.post(reverse("org:body_edit", args=[a.pk]), {"code": "DUP-1"})
     response = client.post(reverse("org:body_edit", args=[b.pk]), {"code": "DUP-1"})
     assert response.status_code == 400
-    assert "机构代码" in response.content.decode() and "已存在" in response.content.decode()
+    assert "已有相同机构代码的组织机构" in response.content.decode()
     b.refresh_from_db()
     assert b.code is None
 
