@@ -36,12 +36,15 @@ _TEMPLATES = {
 }
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def _field(model: type[models.Model], name: str) -> Any:
     try:
-        field = model._meta.get_field(name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))
+        return None
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    return str(getattr(_field(model, name), "verbose_name", name))
 
 
 def unique_message(model: type[models.Model], fields: tuple[str, ...]) -> str:
@@ -55,22 +58,37 @@ def _unique(model: type[models.Model], error: ValidationError) -> str | None:
     return unique_message(model, fields) if fields else None
 
 
-def stock_message(error: ValidationError, label: str) -> ValidationError:
-    """One stock error as a sentence about the field called `label` (others unchanged)."""
+def _custom(field: Any, code: str) -> bool:
+    """The field (a model's or a form's) was given its own message for `code`."""
+    given = getattr(field, "error_messages", None) or {}
+    if code not in given:
+        return False
+    defaults: dict[str, Any] = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    return bool(given[code] != defaults.get(code))
+
+
+def stock_message(error: ValidationError, label: str, field: Any = None) -> ValidationError:
+    """One stock error as a sentence about the field called `label`; errors with no stock
+    code, or for which the field carries its own message, unchanged."""
     code = error.code or ""
-    if code not in _TEMPLATES or not label:
+    if code not in _TEMPLATES or not label or (field is not None and _custom(field, code)):
         return error
     params = {"limit_value": "", "show_value": "", "max": "", **(error.params or {})}
     return ValidationError(_TEMPLATES[code].format(label=label, **params), code=code)
 
 
 def _message(model: type[models.Model], name: str, error: ValidationError) -> ValidationError:
+    field = _field(model, name)
     if error.code in ("unique", "unique_together"):
+        if field is not None and _custom(field, "unique"):
+            return error
         text = _unique(model, error)
         return error if text is None else ValidationError(text, code=error.code)
     if name == NON_FIELD_ERRORS:
         return error
-    return stock_message(error, _label(model, name))
+    return stock_message(error, _label(model, name), field)
 
 
 def chinese_errors(model: type[models.Model], exc: ValidationError) -> ValidationError:
@@ -91,5 +109,5 @@ class ChineseForm(forms.Form):
         for name, errors in (getattr(self, "_errors", None) or {}).items():
             field = self.fields.get(name)
             label = str(field.label) if field is not None and field.label else ""
-            errors.data = [stock_message(e, label) if isinstance(e, ValidationError) else e
-                           for e in errors.data]
+            errors.data = [stock_message(e, label, field) if isinstance(e, ValidationError)
+                           else e for e in errors.data]
