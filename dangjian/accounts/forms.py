@@ -2,21 +2,22 @@ from __future__ import annotations
 
 from django import forms
 
+from dangjian.core.validation import ChineseForm
 from dangjian.org.models import Body, Role
 
 
-class LoginForm(forms.Form):
+class LoginForm(ChineseForm):
     username = forms.CharField(label="用户名", max_length=150)
     password = forms.CharField(label="密码", widget=forms.PasswordInput)
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(ChineseForm):
     username = forms.CharField(label="用户名", max_length=150)
     full_name = forms.CharField(label="姓名", max_length=40)
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=8)
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(ChineseForm):
     # The audit administrator is set on the server only (dangjian grant-auditor).
     role = forms.ChoiceField(label="角色", choices=[
         (value, label) for value, label in Role.choices if value != Role.AUDIT_ADMIN])
@@ -29,7 +30,7 @@ class RoleGrantForm(forms.Form):
             self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(ChineseForm):
     name = forms.CharField(label="名称", max_length=60,
                            help_text="写明用途或调用方，如“人事系统同步”",
                            error_messages={"required": "请填写令牌名称（如用途或调用方）",

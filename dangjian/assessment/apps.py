@@ -24,6 +24,9 @@ class AssessmentConfig(AppConfig):
                    lambda user, visit: is_team_member(user, visit.assessment))
 
         from dangjian.assessment import jobs  # noqa: F401  (registers the batch documents)
+        from dangjian.rectification.sources import source_register
+
+        source_register("assessment", "党建工作考核反馈")
         from dangjian.core.menu import Entry, Section, add_section
 
         add_section(Section("党建工作考核", (

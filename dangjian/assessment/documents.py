@@ -22,6 +22,8 @@ from dangjian.documents.official import (
     render_docx,
 )
 from dangjian.documents.xlsx import workbook_bytes
+from dangjian.org.models import Body, BodyKind
+from dangjian.org.selectors import county_body_name
 
 # The grade's value in 年度综合考核 before the county's weight is applied (100-point scale).
 GRADE_POINTS = {Grade.GOOD: 100, Grade.FAIRLY_GOOD: 85, Grade.AVERAGE: 70, Grade.POOR: 50}
@@ -47,18 +49,26 @@ def feedback_docx(feedback: Feedback, judgements: list[Judgement]) -> bytes:
     return render_docx(OfficialDocument(
         title=f"关于{a.unit.name}{year.year}年度机关党建工作考核情况的反馈意见",
         issuer=f"{a.scheme.owner_body.name}文件", number=feedback.number,
-        addressee=f"中共{a.unit.name}党组：", body=body,
+        addressee=f"{_leading_group(a.unit)}：", body=body,
         signature=a.scheme.owner_body.name, date=sent,
         printed_by=f"{a.scheme.owner_body.name}办公室", printed_on=sent))
 
 
+def _leading_group(unit: Body) -> str:
+    """The unit's 党组 as the registry names it (the feedback goes to it)."""
+    group = unit.children.filter(kind=BodyKind.LEADING_GROUP, valid_to__isnull=True).first()
+    return group.name if group is not None else f"{unit.name}党组"
+
+
 def _results_table(rows: list[DeptRow]) -> Table:
+    # A unit's name on one line; the table at 五号 fits a page and a half for forty units.
     return Table(
         ["单位", "得分", "建议等次", "民主测评", "考核等次"],
         [[r.dept.label, str(r.dept.total.total) if r.dept.total else "—",
           r.dept.total.grade_label if r.dept.total else "—", r.dept.poll_label,
           r.dept.final_label] for r in rows],
-        caption="表1 各单位考核结果")
+        caption="表2 各单位考核结果", widths=[64, 18, 24, 26, 24], size=10.5,
+        first_left=True)
 
 
 def report_docx(report: SpecialReport, rows: list[DeptRow], today: dt.date | None = None
@@ -70,7 +80,7 @@ def report_docx(report: SpecialReport, rows: list[DeptRow], today: dt.date | Non
     body += [Para(p) for p in report.overview.splitlines() if p.strip()]
     body.append(Table(["考核等次", "单位数", "占比"],
                       [[g, str(n), f"{(n / total if total else 0):.0%}"] for g, n in dist],
-                      caption="表2 考核等次分布"))
+                      caption="表1 考核等次分布"))
     chart = bar_chart_png(f"{year.year}年度机关党建工作考核等次分布", dist, unit="个")
     if chart is not None:
         body.append(Image(chart, width_mm=140, caption="图1 考核等次分布（单位：个）"))
@@ -82,10 +92,15 @@ def report_docx(report: SpecialReport, rows: list[DeptRow], today: dt.date | Non
         body += [Para(p) for p in text.splitlines() if p.strip()]
     day = today or (timezone.localdate(report.issued_at) if report.issued_at
                     else timezone.localdate())
-    owner = report.scheme.owner_body.name
+    owner_body = report.scheme.owner_body
+    owner = owner_body.name
+    county = county_body_name(within=owner_body, kind=BodyKind.COUNTY_COMMITTEE, short=True)
+    org_dept = county_body_name(within=owner_body, kind=BodyKind.ORGANIZATION_DEPT, short=True)
     return render_docx(OfficialDocument(
-        title=report.title, issuer=f"{owner}文件", number=report.number, addressee="县委：",
-        body=body, signature=owner, date=day, copy_to="县委组织部",
+        title=report.title, issuer=f"{owner}文件", number=report.number,
+        addressee=f"{county}：",
+        body=body, signature=owner, date=day,
+        copy_to=org_dept,
         printed_by=f"{owner}办公室", printed_on=day))
 
 

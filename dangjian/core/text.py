@@ -6,7 +6,8 @@ opinions, findings) keeps its line breaks and tabs but no other control characte
 
 `PlainText` is the model-level rule: a model that inherits it refuses such values in
 `full_clean()`, which every service calls before it saves, so the page and the API both answer
-with the field's Chinese message (a form error, a 422) and nothing is written.
+with the field's Chinese message (a form error, a 422) and nothing is written. It also puts
+Django's stock messages (too long, already exists, …) as Chinese sentences naming the field.
 """
 
 from __future__ import annotations
@@ -78,12 +79,22 @@ class PlainText:
     """A model mixin (before models.Model in the bases) that refuses control characters in
     every text field (see the module's docstring)."""
 
+    def full_clean(self, *args: Any, **kwargs: Any) -> None:
+        """Django's stock messages as Chinese sentences (dangjian.core.validation)."""
+        from dangjian.core.validation import chinese_errors
+
+        assert isinstance(self, models.Model)
+        try:
+            super().full_clean(*args, **kwargs)  # type: ignore[misc]  # models.Model's
+        except ValidationError as exc:
+            raise chinese_errors(type(self), exc) from None
+
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         try:
             super().clean_fields(exclude=exclude)  # type: ignore[misc]  # models.Model's
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = {k: list(v) for k, v in exc.error_dict.items()}
         assert isinstance(self, models.Model)
         for name, message in text_problems(self, exclude or ()).items():
             errors.setdefault(name, [message])

@@ -88,22 +88,22 @@ class Builder:
         count = self.rng.randint(low, high)
         short, name = spec.short, spec.name
         if spec.size == Size.BIG:
-            top = self.body(f"中共{name}机关委员会", BodyKind.ORGAN_COMMITTEE, unit,
-                            f"{short}机关党委")
-            disc = self.body(f"中共{name}机关纪律检查委员会", BodyKind.ORGAN_DISCIPLINE, unit,
-                             f"{short}机关纪委")
+            top = self.body(party_name(name, "机关委员会"), BodyKind.ORGAN_COMMITTEE, unit,
+                            organ_name(short, "机关党委"))
+            disc = self.body(party_name(name, "机关纪律检查委员会"), BodyKind.ORGAN_DISCIPLINE,
+                             unit, organ_name(short, "机关纪委"))
         elif spec.size == Size.MEDIUM:
-            top = self.body(f"中共{name}机关总支部委员会", BodyKind.GENERAL_BRANCH, unit,
-                            f"{short}机关党总支")
-            disc = self.body(f"{short}机关纪检委员", BodyKind.ORGAN_DISCIPLINE, unit)
+            top = self.body(party_name(name, "机关总支部委员会"), BodyKind.GENERAL_BRANCH, unit,
+                            organ_name(short, "机关党总支"))
+            disc = self.body(organ_name(short, "机关纪检委员"), BodyKind.ORGAN_DISCIPLINE, unit)
         else:
-            top = self.body(f"中共{name}机关支部委员会", BodyKind.BRANCH, unit,
-                            f"{short}机关党支部")
-            disc = self.body(f"{short}机关纪检委员", BodyKind.ORGAN_DISCIPLINE, unit)
+            top = self.body(party_name(name, "机关支部委员会"), BodyKind.BRANCH, unit,
+                            organ_name(short, "机关党支部"))
+            disc = self.body(organ_name(short, "机关纪检委员"), BodyKind.ORGAN_DISCIPLINE, unit)
             return top, [top], disc
         branches = [
-            self.body(f"中共{name}机关第{ORDINALS[i]}支部委员会", BodyKind.BRANCH, top,
-                      f"{short}机关第{ORDINALS[i]}党支部")
+            self.body(party_name(name, f"机关第{ORDINALS[i]}支部委员会"), BodyKind.BRANCH, top,
+                      organ_name(short, f"机关第{ORDINALS[i]}党支部"))
             for i in range(count)
         ]
         return top, branches, disc
@@ -235,9 +235,9 @@ class Builder:
                extra: Callable[[Body, Plan, Plan, list[Plan]], None]) -> DemoDept:
         """组织部, 工委, 县纪委, 文明办: no 党组, one 机关党支部."""
         unit = self.body(spec.name, kind, root, spec.short, code)
-        branch = self.body(f"中共{spec.name}机关支部委员会", BodyKind.BRANCH, unit,
-                           f"{spec.short}机关党支部")
-        disc = self.body(f"{spec.short}机关纪检委员", BodyKind.ORGAN_DISCIPLINE, unit)
+        branch = self.body(party_name(spec.name, "机关支部委员会"), BodyKind.BRANCH, unit,
+                           organ_name(spec.short, "机关党支部"))
+        disc = self.body(organ_name(spec.short, "机关纪检委员"), BodyKind.ORGAN_DISCIPLINE, unit)
         dept = DemoDept(spec, unit, None, branch, [branch], disc)
         head = self.leader(unit, branch, spec, head=True)
         deputy = self.leader(unit, branch, spec, head=False).add(branch, PostKind.ORG_SECRETARY)
@@ -246,6 +246,20 @@ class Builder:
         extra(unit, head, deputy, staff)
         dept.people = self.write([head, deputy, *staff])
         return dept
+
+
+def organ_name(unit: str, tail: str) -> str:
+    """A unit's name followed by a name part about its 机关, without saying 机关 twice (the
+    县人大常委会机关's branch is its 机关支部委员会, not its 机关机关支部委员会)."""
+    if unit.endswith("机关") and tail.startswith("机关"):
+        tail = tail.removeprefix("机关")
+    return f"{unit}{tail}"
+
+
+def party_name(unit: str, tail: str) -> str:
+    """The full name of a party organisation of a unit: 中共 once, even when the unit's own name
+    begins with it (中共青禾县直属机关工作委员会's branch)."""
+    return f"中共{organ_name(unit.removeprefix('中共'), tail)}"
 
 
 def _work_committee(unit: Body, head: Plan, deputy: Plan, staff: list[Plan]) -> None:

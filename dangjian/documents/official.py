@@ -64,6 +64,9 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     caption: str = ""
+    widths: list[float] | None = None  # column widths in mm (the text block is 156 mm wide)
+    size: float = NOTE_PT  # the cells' font size in pt (10.5: 五号, for long tables)
+    first_left: bool = False  # the first column (names) left-aligned
 
 
 @dataclass
@@ -239,11 +242,17 @@ def _block(doc: DocxDocument, block: Block, f: dict[str, str]) -> None:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
-            _cell(cell, text, f["heading1"])
+            _cell(cell, text, f["heading1"], block.size)
         for row in block.rows:
             cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                _cell(cell, str(text), f["body"])
+            for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
+                _cell(cell, str(text), f["body"], block.size, left=block.first_left and i == 0)
+        if block.widths:
+            table.autofit = False
+            for column, width in zip(table.columns, block.widths, strict=True):
+                column.width = Mm(width)
+                for cell in column.cells:
+                    cell.width = Mm(width)
     elif isinstance(block, Image):
         p = _para(doc, font=f["body"], align=WD_ALIGN_PARAGRAPH.CENTER)
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -253,7 +262,10 @@ def _block(doc: DocxDocument, block: Block, f: dict[str, str]) -> None:
                   align=WD_ALIGN_PARAGRAPH.CENTER)
 
 
-def _cell(cell: object, text: str, font: str) -> None:
+def _cell(cell: object, text: str, font: str, size: float = NOTE_PT, left: bool = False) -> None:
     p = cell.paragraphs[0]  # type: ignore[attr-defined]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run(text), font, NOTE_PT)
+    p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
+    if size != NOTE_PT:  # a compact table: single-spaced rows, not the body text's 28.95 pt
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    _font(p.add_run(text), font, size)

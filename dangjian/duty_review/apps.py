@@ -18,6 +18,10 @@ class DutyReviewConfig(AppConfig):
         from dangjian.org.scope import Perm, register
 
         register(ReviewPlan, "owner_body__path")
+        from dangjian.duty_review.services.plans import SOURCE
+        from dangjian.rectification.sources import source_register
+
+        source_register(SOURCE, "述职评议")
         register(Assignment, "reporter_body__path", "upper_body__path",
                  self_field="reporter_id")
         register(DutyReport, "assignment__reporter_body__path", "assignment__upper_body__path",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dangjian.core.validation import ChineseForm
 from dangjian.org.models import (
     Body,
     BodyKind,
@@ -56,7 +57,7 @@ def add_service_error(form: forms.Form, exc: ValidationError,
         form.add_error(None, exc.messages)
 
 
-class ScopedForm(forms.Form):
+class ScopedForm(ChineseForm):
     """A form whose choice fields get their (scoped) querysets at construction."""
 
     def __init__(self, *args: Any, querysets: dict[str, QuerySet[Any]] | None = None,
@@ -78,13 +79,13 @@ class BodyCreateForm(ScopedForm):
     sort_order = forms.IntegerField(label="排序", initial=0, required=False)
 
 
-class BodyEditForm(forms.Form):
+class BodyEditForm(ChineseForm):
     short_name = forms.CharField(label="简称", max_length=40, required=False)
     code = forms.CharField(label="机构代码", max_length=40, required=False)
     sort_order = forms.IntegerField(label="排序", required=False)
 
 
-class BodyRenameForm(forms.Form):
+class BodyRenameForm(ChineseForm):
     name = forms.CharField(label="新名称", max_length=100)
     on = _date("生效日期", today=True)
 
@@ -94,7 +95,7 @@ class BodyMoveForm(ScopedForm):
     on = _date("生效日期", today=True)
 
 
-class BodyDissolveForm(forms.Form):
+class BodyDissolveForm(ChineseForm):
     on = _date("撤销日期", today=True)
     reason = forms.CharField(label="撤销原因", max_length=200,
                              widget=forms.Textarea(attrs={"rows": 3}))
@@ -145,7 +146,7 @@ def person_initial(person: Person) -> dict[str, Any]:
     return data
 
 
-class PersonLeaveForm(forms.Form):
+class PersonLeaveForm(ChineseForm):
     on = _date("调离日期", today=True)
     reason = forms.CharField(label="原因", max_length=200, required=False,
                              help_text="如：调出县直机关、退休。其现任职务同日免去。")
@@ -162,6 +163,6 @@ class PostAssignForm(ScopedForm):
     start = _date("任职日期", today=True)
 
 
-class PostEndForm(forms.Form):
+class PostEndForm(ChineseForm):
     on = _date("免职日期", today=True)
     reason = forms.CharField(label="原因", max_length=200, required=False)

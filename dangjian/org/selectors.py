@@ -115,3 +115,19 @@ def post_list(
     elif current_only:
         qs = qs.filter(end__isnull=True)
     return qs
+
+
+def county_body(*, within: Body, kind: str) -> Body | None:
+    """The current body of `kind` in the county `within` belongs to (its tree's root and what
+    hangs under it: 县纪委, 县直机关工委, 县委组织部 …), for names in documents."""
+    root = within.ancestor_ids[0] if within.ancestor_ids else within.pk
+    return Body.objects.filter(kind=kind, valid_to__isnull=True).filter(
+        Q(pk=root) | Q(path__startswith=f"/{root}/")).order_by("depth", "pk").first()
+
+
+def county_body_name(*, within: Body, kind: str, short: bool = False) -> str:
+    """Its name; `short`: its registered short name where it has one (主送、抄送 may use it)."""
+    body = county_body(within=within, kind=kind)
+    if body is None:
+        return ""
+    return (body.short_name or body.name) if short else body.name

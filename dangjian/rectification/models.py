@@ -74,6 +74,12 @@ class Plan(PlainText, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def source_label(self) -> str:
+        from dangjian.rectification.sources import source_label
+
+        return source_label(self.source)
+
     def trail_scope_path(self) -> str:
         return self.owner_body.path
 

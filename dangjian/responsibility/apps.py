@@ -31,6 +31,13 @@ class ResponsibilityConfig(AppConfig):
                    lambda user, step: covers(user, Perm.RESP_OVERSEE, step.case.body))
         verify.register()  # its 纪实 records, checked by `verify-trail` and 纪实校验
         verify_spotcheck.register()
+        from dangjian.trail.chains import body_name, chain_register
+
+        chain_register("duty:", lambda pk: f"{body_name(pk) or pk}履责纪实链")
+        from dangjian.rectification.sources import source_register
+        from dangjian.responsibility.services.spotcheck import SOURCE
+
+        source_register(SOURCE, "两个责任随机抽查")
         menu.add_section(menu.Section("两个责任", (
             menu.Entry("责任清单", "responsibility:index", Perm.RESP_VIEW),
             menu.Entry("我的履责事项", "responsibility:my_items", Perm.SELF_VIEW),

@@ -11,8 +11,10 @@ from typing import Any
 from django.utils import timezone
 
 from dangjian.documents.official import Heading, OfficialDocument, Para, Table, render_docx
+from dangjian.documents.policy import POLICY
 from dangjian.documents.xlsx import workbook_bytes
-from dangjian.org.models import Body
+from dangjian.org.models import Body, BodyKind
+from dangjian.org.selectors import county_body_name
 from dangjian.responsibility.models import (
     CaseStep,
     Commendation,
@@ -23,12 +25,20 @@ from dangjian.responsibility.models import (
     Stage,
 )
 from dangjian.responsibility.selectors import OrgRow
+from dangjian.trail.chains import chain_label
 from dangjian.trail.models import Checkpoint
 
 LEDGER_HEADERS = ["序号", "责任内容", "目标要求", "工作措施", "完成时限", "责任人", "来源",
                   "完成进度"]
-DISCIPLINE = "中共示范县纪律检查委员会"
-WORK_COMMITTEE = "中共示范县直属机关工作委员会"
+
+
+def _discipline(body: Body) -> str:
+    """The county's discipline commission, which signs what its supervision produces."""
+    return county_body_name(within=body, kind=BodyKind.DISCIPLINE_COMMISSION)
+
+
+def _work_committee(body: Body) -> str:
+    return county_body_name(within=body, kind=BodyKind.WORK_COMMITTEE)
 
 
 def _ledger_rows(items: Iterable[Any]) -> list[list[str]]:
@@ -43,7 +53,7 @@ def list_xlsx(rlist: ResponsibilityList, items: list[LedgerItem]) -> bytes:
 
 def list_docx(rlist: ResponsibilityList, items: list[LedgerItem]) -> bytes:
     body: list[Any] = [
-        Para(f"根据《关于加强和改进县直机关党的建设的实施意见》关于严肃落实“两个责任”的要求，"
+        Para(f"根据{POLICY}关于严肃落实“两个责任”的要求，"
              f"结合工作实际，制定{rlist.body.name}{rlist.year.year}年度"
              f"{rlist.get_kind_display()}及工作台账如下。"),
         Table(LEDGER_HEADERS, _ledger_rows(items), caption="工作台账"),
@@ -70,7 +80,7 @@ def report_docx(body: Body, start: dt.date, end: dt.date, records: list[DutyReco
         Table(["留痕序号", "履责日期", "记录时间", "台账事项", "履责情况", "进度", "备注",
                "佐证材料"], rows, caption="履责纪实记录"),
         Heading("留痕链检查点"),
-        Para(f"链：{checkpoint.chain}；记录数：{checkpoint.seq}；"
+        Para(f"留痕链：{chain_label(checkpoint.chain)}；记录数：{checkpoint.seq}；"
              f"生成时间：{taken:%Y-%m-%d %H:%M:%S}；"
              f"生成时校验结果：{'完好' if verified else '不符'}。"),
         Para(f"检查点编码：{checkpoint.code}"),
@@ -93,8 +103,8 @@ def step_docx(step: CaseStep) -> bytes:
             ["时间", f"{step.held_on:%Y年%m月%d日}"], ["谈话人", step.by_whom],
             ["谈话对象", step.whom or "—"], ["问题", case.problem], ["谈话内容", step.content],
             ["后续要求", step.follow_up or "—"]])]
-        return render_docx(OfficialDocument(title=title, body=blocks, signature=DISCIPLINE,
-                                            date=step.held_on))
+        return render_docx(OfficialDocument(title=title, body=blocks,
+                                            signature=_discipline(case.body), date=step.held_on))
     verb = "通报" if step.stage == Stage.NOTICE else "责任追究"
     blocks = [
         Heading("一、基本情况"), Para(f"经查，{case.body.name}存在以下问题：{case.problem}"),
@@ -106,8 +116,8 @@ def step_docx(step: CaseStep) -> bytes:
     if step.follow_up:
         blocks += [Heading("四、有关要求"), Para(step.follow_up)]
     return render_docx(OfficialDocument(title=title, body=blocks, addressee="县直各部门党组织：",
-                                        signature=DISCIPLINE, date=step.held_on,
-                                        copy_to=WORK_COMMITTEE))
+                                        signature=_discipline(case.body), date=step.held_on,
+                                        copy_to=_work_committee(case.body)))
 
 
 def evaluation_docx(evaluation: Evaluation) -> bytes:
@@ -117,7 +127,7 @@ def evaluation_docx(evaluation: Evaluation) -> bytes:
         body=[Para(f"根据平时督查和年度考评情况，你单位{evaluation.year.year}年度落实“两个责任”"
                    f"考评等次为“{evaluation.get_grade_display()}”。具体意见如下："),
               Para(evaluation.opinion)],
-        signature=DISCIPLINE, date=evaluation.evaluated_on))
+        signature=_discipline(evaluation.body), date=evaluation.evaluated_on))
 
 
 def commendation_docx(praise: Commendation) -> bytes:
@@ -127,7 +137,8 @@ def commendation_docx(praise: Commendation) -> bytes:
         body=[Para(praise.reason),
               Para("希望受表扬的单位珍惜荣誉、再接再厉；各单位要以先进为榜样，"
                    "认真履行主体责任和监督责任。")],
-        signature=DISCIPLINE, date=praise.commended_on, copy_to=WORK_COMMITTEE))
+        signature=_discipline(praise.body), date=praise.commended_on,
+        copy_to=_work_committee(praise.body)))
 
 
 def overview_xlsx(rows: list[OrgRow], year: int) -> bytes:

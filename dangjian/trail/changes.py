@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models
 
+from dangjian.trail.display import field_label
 from dangjian.trail.models import TrailEntry
 from dangjian.trail.services import NewEntry, trail_append, trail_append_many
 
@@ -49,7 +50,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for field in obj._meta.concrete_fields:
         if field.name in _SKIP or (fields is not None and field.name not in fields):
             continue
-        label = str(field.verbose_name)
+        label = field_label(field)
         if field.is_relation:
             related = getattr(obj, field.name)
             out[label] = str(related) if related is not None else None

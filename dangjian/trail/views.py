@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from dangjian.org.scope import Perm, has_perm, is_county_wide, require_perm
 from dangjian.trail import selectors
 from dangjian.trail.changes import ACTION_LABELS
+from dangjian.trail.display import entries_shown
 from dangjian.trail.jobs import checkpoints_submit, recent_jobs, verify_submit
 from dangjian.trail.services import chain_names
 
@@ -21,7 +22,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
     ).select_related(None)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "trail/change_list.html", {
-        "page": page, "q": q, "labels": ACTION_LABELS,
+        "page": page, "rows": entries_shown(page), "q": q, "labels": ACTION_LABELS,
         "can_verify": has_perm(request.user, Perm.SUPERVISION_VIEW)
         and is_county_wide(request.user, Perm.TRACE_VIEW),
     })

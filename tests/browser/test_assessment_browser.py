@@ -161,7 +161,7 @@ def test_assessment_year_in_the_browser(
         admin.locator("#report-docx").click()
     report = Document(io.BytesIO(Path(info.value.path()).read_bytes()))
     texts = [p.text for p in report.paragraphs]
-    assert "示直工〔2026〕9号" in texts and "县委：" in texts
+    assert "示直工〔2026〕9号" in texts and "中共示范县委员会：" in texts
     assert report.inline_shapes  # the chart
     admin.screenshot(path=str(artifacts / "assessment-report.png"), full_page=True)
 

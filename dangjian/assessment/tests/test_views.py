@@ -144,7 +144,7 @@ def test_special_report_docx_edit_issue_and_export(county, login, year):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
     texts = [p.text for p in doc.paragraphs]
-    assert "示直工〔2026〕9号" in texts and "县委：" in texts and "总体良好。" in texts
+    assert "示直工〔2026〕9号" in texts and "中共示范县委员会：" in texts and "总体良好。" in texts
     title = next(p for p in doc.paragraphs if p.text == report.title)
     assert title.runs[0].font.size == Pt(22)
     assert title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"

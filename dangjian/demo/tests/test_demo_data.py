@@ -234,3 +234,15 @@ def test_workbench_shows_overdue_soon_and_later_tasks(demo: Any, client: Any) ->
     client.post(reverse("accounts:login"), {"username": "dzsj", "password": DEMO_PASSWORD})
     page = client.get(reverse("core:workbench")).content.decode()
     assert "已逾期" in page and "即将到期" in page and "报送党组书记抓党建述职报告" in page
+
+
+@pytest.mark.req("R0.9")
+def test_party_body_names_say_zhonggong_and_jiguan_once(demo: Any) -> None:
+    names = list(Body.objects.values_list("name", flat=True))
+    names += list(Body.objects.values_list("short_name", flat=True))
+    names += list(BodyVersion.objects.values_list("name", flat=True))
+    assert [n for n in names if "中共中共" in n or "机关机关" in n] == []
+    organ = Body.objects.get(name=f"{COUNTY}人大常委会机关")
+    assert organ.children.filter(name=f"中共{COUNTY}人大常委会机关支部委员会").exists()
+    wc = Body.objects.get(kind=BodyKind.WORK_COMMITTEE)
+    assert wc.children.filter(name=f"中共{COUNTY}直属机关工作委员会机关支部委员会").exists()

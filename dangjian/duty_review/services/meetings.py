@@ -67,7 +67,7 @@ def meeting_create(
     if assignments is not None and len(chosen) != len({x.pk for x in assignments}):
         raise ValidationError("所选述职人不属于该组织、层级和形式，或已安排在其他评议会")
     if not chosen:
-        raise ValidationError(f"{upper_body.name}没有待安排的{Form(form).label}述职人")
+        raise ValidationError(f"{upper_body.name}没有待安排{Form(form).label}的述职人")
     _require_in_year(plan, held_on)
     pending = unapproved_reporters(chosen)
     if pending and plan.require_approved_reports:

@@ -71,7 +71,7 @@ def test_chair_arranges_a_meeting_and_its_ballot_box(county, plan, login):
     # Nobody is left to arrange; the service says so.
     r = _post(client, f"{API}/plans/{plan.pk}/meetings", data)
     assert r.status_code == 422
-    assert _errors(r)["__all__"] == f"{branch.name}没有待安排的会议述职述职人"
+    assert _errors(r)["__all__"] == f"{branch.name}没有待安排会议述职的述职人"
     # Another department's branch is not the secretary's to chair: 404, nothing made.
     before = (Meeting.objects.count(), TrailEntry.objects.count())
     for body in (county.depts[1].branches[0].pk, 2**40):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dangjian.bulk import insert_many
 from dangjian.core.crypto import current_key_id, sealed_key_id
 from dangjian.core.text import require_single_line
+from dangjian.core.validation import unique_message
 from dangjian.org.id_numbers import id_number_digest, taken_id_numbers
 from dangjian.org.idcard import birth_date_from, id_number_problem
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person, PoliticalStatus
@@ -62,7 +63,7 @@ def _validate(person: Person, *, many: bool = False) -> None:
     person.id_number_tail = (person.id_number or "")[-4:]
     if not many and "id_number" not in errors and person.id_number and taken_id_numbers(
             Person.objects.exclude(pk=person.pk), [person.id_number]):
-        errors["id_number"] = person.unique_error_message(Person, ("id_number",)).messages[0]
+        errors["id_number"] = unique_message(Person, ("id_number",))
     unit: Body | None = getattr(person, "unit", None) if person.unit_id else None
     if unit is not None and unit.kind not in UNIT_KINDS:
         errors["unit"] = "所在单位应为部门（单位）"

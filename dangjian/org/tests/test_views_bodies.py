@@ -193,7 +193,7 @@ def test_create_body_with_bad_input_changes_nothing_and_says_why(county, login):
     assert "“党支部”下不能设“部门（单位）”" in html
     assert 'value="不该建的单位"' in html  # the input is kept
     response = client.post(reverse("org:body_create"), {"parent": county.root.pk})
-    assert "这个字段是必填项" in response.content.decode()
+    assert "请填写" in response.content.decode()
     assert Body.objects.count() == before
 
 
@@ -239,7 +239,7 @@ def test_edit_body_with_a_taken_code_says_so(county, login):
     client.post(reverse("org:body_edit", args=[a.pk]), {"code": "DUP-1"})
     response = client.post(reverse("org:body_edit", args=[b.pk]), {"code": "DUP-1"})
     assert response.status_code == 400
-    assert "机构代码" in response.content.decode() and "已存在" in response.content.decode()
+    assert "已有相同机构代码的组织机构" in response.content.decode()
     b.refresh_from_db()
     assert b.code is None
 
@@ -291,7 +291,7 @@ def test_move_refuses_a_parent_of_the_wrong_kind(county, login):
     response = client.post(reverse("org:body_move", args=[branch.pk]),
                            {"parent": county.depts[0].leading_group.pk, "on": "2024-05-01"})
     assert response.status_code == 400
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "的取值不在可选范围内，请从列表中选择" in response.content.decode()
     branch.refresh_from_db()
     assert branch.parent == county.depts[0].committee
 
@@ -307,7 +307,7 @@ def test_dissolve_refuses_a_body_with_members(county, login):
     branch.refresh_from_db()
     assert branch.valid_to is None
     response = client.post(reverse("org:body_dissolve", args=[branch.pk]), {"on": "2024-01-01"})
-    assert "这个字段是必填项" in response.content.decode()
+    assert "请填写" in response.content.decode()
 
 
 @pytest.mark.req("R0.1")
@@ -333,6 +333,6 @@ def test_merge_into_a_body_of_another_kind_is_refused(county, login):
     dept = county.depts[0]
     response = client.post(reverse("org:body_merge", args=[dept.branches[1].pk]),
                            {"into": dept.committee.pk, "on": "2024-07-01"})
-    assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 400 and "请从列表中选择" in response.content.decode()
     dept.branches[1].refresh_from_db()
     assert dept.branches[1].valid_to is None

@@ -196,7 +196,7 @@ def test_branch_secretary_adds_people_only_to_their_branch(county, login):
     assert other.name not in form
     before = Person.objects.count()
     response = client.post(reverse("org:person_create"), new_person(county, branch=other.pk))
-    assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 400 and "请从列表中选择" in response.content.decode()
     # A non-member sits in the unit only, which the branch secretary does not maintain.
     outside = new_person(county, branch="", political_status=PoliticalStatus.MASSES,
                          party_join_date="")

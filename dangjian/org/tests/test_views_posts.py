@@ -105,7 +105,7 @@ def test_assign_refused_out_of_scope(county, login):
         "person": county.depts[0].people[5].pk, "body": county.depts[1].leading_group.pk,
         "kind": PostKind.LEADING_GROUP_MEMBER, "start": "2024-03-01",
     })
-    assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 400 and "请从列表中选择" in response.content.decode()
     assert Post.objects.count() == before
 
 

@@ -98,6 +98,24 @@ class SpotCheck(PlainText, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def trail_value(cls, field_name: str, value: object) -> str | None:
+        """The draw's JSON as the change trace shows it: 主体责任清单：A、B；… with organisation
+        names for ids (None: the trail's own rendering)."""
+        if field_name not in {"strata", "population", "drawn"} or not isinstance(value, dict):
+            return None
+        from dangjian.org.models import Body
+        from dangjian.responsibility.models.lists import ListKind
+
+        ids = [i for v in value.values() if isinstance(v, list) for i in v]
+        names = dict(Body.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        kinds = {**dict(ListKind.choices), "all": "全部"}
+        parts = []
+        for key, v in value.items():
+            shown = "、".join(names.get(i, str(i)) for i in v) if isinstance(v, list) else str(v)
+            parts.append(f"{kinds.get(key, key)}：{shown or '—'}")
+        return "；".join(parts) or "—"
+
     @property
     def is_drawn(self) -> bool:
         return self.drawn_at is not None

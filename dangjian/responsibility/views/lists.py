@@ -49,6 +49,14 @@ ACTIONS = {"submit": ListStatus.SUBMITTED, "return": ListStatus.RETURNED,
            "accept": ListStatus.ACCEPTED}
 
 
+# What a person is told after each move of a list.
+DONE = {
+    ListStatus.SUBMITTED: "清单已报送，等待审核",
+    ListStatus.RETURNED: "清单已退回修改",
+    ListStatus.ACCEPTED: "清单已审核通过",
+    ListStatus.DRAFT: "清单已撤回，可继续修改",
+}
+
 def index(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, Perm.RESP_VIEW)
     filters = OverviewFilter.from_query(request.GET)
@@ -219,5 +227,5 @@ def list_transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         show_errors(request, exc)
     else:
-        messages.success(request, f"清单已{ListStatus(to).label}")
+        messages.success(request, DONE.get(to, f"清单状态已改为“{ListStatus(to).label}”"))
     return redirect("responsibility:list_detail", pk=rlist.pk)
