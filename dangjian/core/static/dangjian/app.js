@@ -37,10 +37,37 @@
     }
   });
 
+  // data-confirm on a form, or on the button that sends it (one form, several actions).
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    if (!(form instanceof HTMLFormElement)) return;
+    var button = event.submitter;
+    var text = button && button.hasAttribute("data-confirm") ?
+      button.getAttribute("data-confirm") : form.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) event.preventDefault();
+  });
+
+  // A list's "select all" box (data-check-all="<checkbox name>") and its count
+  // (data-check-count="<checkbox name>").
+  function boxes(form, name) {
+    return form ? form.querySelectorAll('input[type=checkbox][name="' + name + '"]') : [];
+  }
+  function recount(form, name) {
+    var n = 0;
+    boxes(form, name).forEach(function (box) { if (box.checked) n += 1; });
+    form.querySelectorAll('[data-check-count="' + name + '"]').forEach(function (el) {
+      el.textContent = String(n);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLInputElement) || !target.form) return;
+    var all = target.getAttribute("data-check-all");
+    if (all) {
+      boxes(target.form, all).forEach(function (box) { box.checked = target.checked; });
+      recount(target.form, all);
+    } else if (target.type === "checkbox" && target.name) {
+      recount(target.form, target.name);
     }
   });
 
