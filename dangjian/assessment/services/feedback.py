@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.assessment import access
+from dangjian.assessment.drafts import unjudged
 from dangjian.assessment.models import (
     FEEDBACK_TRANSITIONS,
     Assessment,
@@ -184,6 +185,11 @@ def report_issue(*, actor: Any, report: SpecialReport, docx: bytes) -> SpecialRe
         raise ValidationError("专题报告已印发")
     if not report.number.strip():
         raise ValidationError({"number": "印发前请填写文号"})
+    pending = unjudged(report.scheme)
+    if pending:
+        names = "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")
+        raise ValidationError(f"尚有{len(pending)}个单位未研判（{names}），"
+                              "请完成全部单位的研判后再印发专题报告")
     report.status, report.issued_at, report.issued_by = ReportStatus.ISSUED, timezone.now(), \
         actor
     report.issued_docx = docx
