@@ -82,7 +82,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def view(request: HttpRequest, pk: int) -> HttpResponse:
+def view(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """An image shown in the page's preview (inline); other types are downloaded."""
     attachment = _attachment_in_scope(request, pk, write=False)
     if not is_image(attachment):
