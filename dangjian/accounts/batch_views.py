@@ -17,7 +17,7 @@ from dangjian.core.batch import selected_ids
 from dangjian.documents.xlsx import dated, download, workbook_bytes
 from dangjian.org.models import PARTY_ORG_KINDS, UNIT_KINDS, Body, Person
 from dangjian.org.scope import Perm, bodies, require_perm, scope_filter
-from dangjian.org.tree import in_tree_order
+from dangjian.org.tree import in_tree_order, tree_options
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["序号", "姓名", "所在单位", "所在党组织", "用户名", "初始密码", "说明"]
@@ -48,6 +48,7 @@ def users_bulk(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.ACCOUNT_MANAGE)
     places = _places(request)
     chosen = next((b for b in places if str(b.pk) == request.GET.get("body", "")), None)
+    options = tree_options(places)
     if request.method == "POST":
         try:
             ids = selected_ids(request.POST.getlist("pk"))
@@ -71,5 +72,5 @@ def users_bulk(request: HttpRequest) -> HttpResponse:
                 return render(request, "accounts/users_handout.html", {
                     "issued": issued, "login_url": login_url, "today": timezone.localdate()})
     return render(request, "accounts/users_bulk.html", {
-        "places": places, "chosen": chosen,
+        "places": options, "chosen": chosen,
         "people": _people(request, chosen) if chosen else []})

@@ -13,3 +13,10 @@ def in_tree_order(bodies: Iterable[Body]) -> list[Body]:
     ids = {pk for b in rows for pk in b.ancestor_ids}
     order = dict(Body.objects.filter(pk__in=ids).values_list("pk", "sort_order"))
     return sorted(rows, key=lambda b: [(order.get(pk, 0), pk) for pk in b.ancestor_ids])
+
+
+def tree_options(bodies: Iterable[Body]) -> list[tuple[int, str]]:
+    """(pk, name indented by its depth) for a select, in tree order."""
+    rows = in_tree_order(bodies)
+    top = min((b.depth for b in rows), default=0)
+    return [(b.pk, f"{'　' * (b.depth - top)}{b.name}") for b in rows]

@@ -80,6 +80,35 @@
     }
   });
 
+  // A long select (data-filter="<placeholder>"): a search box before it hides the options
+  // whose text does not contain what is typed, and picks the first one still shown.
+  function filterable() {
+    document.querySelectorAll("select[data-filter]").forEach(function (select) {
+      if (select.options.length < 12 || select.previousElementSibling &&
+          select.previousElementSibling.classList.contains("select-filter")) return;
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "select-filter";
+      box.placeholder = select.getAttribute("data-filter") || "查找";
+      box.setAttribute("aria-label", box.placeholder);
+      box.setAttribute("data-no-enter-submit", "");
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var q = box.value.trim();
+        var first = null;
+        Array.prototype.forEach.call(select.options, function (option) {
+          var show = !q || option.value === "" || option.text.indexOf(q) !== -1;
+          option.hidden = !show;
+          if (show && option.value !== "" && first === null) first = option;
+        });
+        var current = select.options[select.selectedIndex];
+        if (q && first && (!current || current.hidden || current.value === "")) {
+          select.value = first.value;
+        }
+      });
+    });
+  }
+
   // The rater's page: a ballot code arrives in the link's #fragment (never sent to the server);
   // put it in the form and take it out of the address bar and history.
   function codeFromHash() {
@@ -90,9 +119,13 @@
       history.replaceState(null, "", location.pathname);
     }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", codeFromHash);
-  } else {
+  function ready() {
     codeFromHash();
+    filterable();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
