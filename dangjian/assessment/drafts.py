@@ -47,7 +47,8 @@ def feedback_draft(assessment: Assessment, *, rectify_days: int) -> dict[str, st
     for row in ex.movers[:MAX_PROBLEMS]:
         said = "；".join(dict.fromkeys(r.split("，", 1)[-1].strip() for r in row.reasons
                                        if r.split("，", 1)[-1].strip()))
-        problems.append(f"{row.title}：失{_points(row.lost)}分" + (f"（{said}）" if said else ""))
+        title = row.title.split("，")[0] if len(row.title) > 24 else row.title
+        problems.append(f"{title}：失{_points(row.lost)}分" + (f"（{said}）" if said else ""))
     for d in ex.breakdown.deductions[:MAX_PROBLEMS]:
         problems.append(f"{d.reason.strip().rstrip('。')}（扣{_points(d.points)}分）")
     return {"body": "\n".join(parts), "problems": "\n".join(problems)}
