@@ -138,6 +138,10 @@ def test_accounts_for_a_department_and_the_pages_changed_here(
         page.get_by_role("button", name="开通账号").click()
         expect(page.locator(".slip")).to_have_count(waiting)
         page.screenshot(path=str(artifacts / f"batch-handout-{label}.png"), full_page=True)
+        page.emulate_media(media="print")  # the shared print stylesheet: no chrome
+        expect(page.locator("header.topbar")).to_be_hidden()
+        expect(page.locator(".toolbar").first).to_be_hidden()
+        expect(page.locator(".print-title")).to_be_visible()
         pdf = page.pdf(format="A4")  # what the printer gets: no menu, slips whole
         assert pdf.startswith(b"%PDF")
         (artifacts / f"batch-handout-{label}.pdf").write_bytes(pdf)
