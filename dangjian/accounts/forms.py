@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from dangjian.core.validation import ChineseForm
+from dangjian.org.forms import BodyChoiceField
 from dangjian.org.models import Body, Role
 
 
@@ -21,7 +22,7 @@ class RoleGrantForm(ChineseForm):
     # The audit administrator is set on the server only (dangjian grant-auditor).
     role = forms.ChoiceField(label="角色", choices=[
         (value, label) for value, label in Role.choices if value != Role.AUDIT_ADMIN])
-    body = forms.ModelChoiceField(label="范围", queryset=Body.objects.none())
+    body = BodyChoiceField(label="范围", queryset=Body.objects.none())
     recursive = forms.BooleanField(label="含下级组织", required=False, initial=True)
 
     def __init__(self, *args: object, bodies: object = None, **kwargs: object) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.accounts import security_views, views
+from dangjian.accounts import batch_views, security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create_view, name="user_create"),
+    path("users/bulk/", batch_views.users_bulk, name="users_bulk"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
     path("addresses/unlock/", views.address_unlock_view, name="address_unlock"),

@@ -19,6 +19,7 @@ urlpatterns = [
          name="county_evaluate"),
     path("mine/", reports.my_reports, name="my_reports"),
     path("queue/", reports.review_queue, name="review_queue"),
+    path("queue/batch/", reports.review_batch_view, name="review_batch"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/save/", reports.report_save_view, name="report_save"),
     path("reports/<int:pk>/transition/", reports.report_transition_view,

@@ -23,6 +23,7 @@ from dangjian.org.models import (
     PoliticalStatus,
     PostKind,
 )
+from dangjian.org.tree import in_tree_order
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,8 +33,23 @@ def _date(label: str, required: bool = True, today: bool = False) -> forms.DateF
                            initial=timezone.localdate if today else None)
 
 
+class _TreeOrder(forms.models.ModelChoiceIterator):
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in in_tree_order(self.queryset):
+            yield self.choice(obj)
+
+
 class BodyChoiceField(forms.ModelChoiceField):
-    """Bodies shown indented by depth, so a long select still reads as a tree."""
+    """Bodies in tree order, indented by depth, with a search box (app.js, `data-filter`), so a
+    select of a hundred bodies still reads as the tree and finds one by typing."""
+
+    iterator = _TreeOrder
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("data-filter", "输入名称查找")
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{'　' * obj.depth}{obj.name}"

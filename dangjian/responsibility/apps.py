@@ -8,10 +8,10 @@ class ResponsibilityConfig(AppConfig):
     def ready(self) -> None:
         from dangjian.core import menu
         from dangjian.evidence.registry import attachable
-        from dangjian.org.scope import Perm, register
+        from dangjian.org.scope import Perm, allows, register
         from dangjian.responsibility import models as m
         from dangjian.responsibility.services import verify, verify_spotcheck
-        from dangjian.responsibility.services.common import covers
+        from dangjian.responsibility.services.common import can_view_item, covers
 
         register(m.ResponsibilityList, "body__path")
         register(m.ListReview, "rlist__body__path")
@@ -25,7 +25,9 @@ class ResponsibilityConfig(AppConfig):
         register(m.Case, "body__path")
         register(m.CaseStep, "case__body__path")
         # 纪实 evidence is fixed with the record (its SM3 is on the chain): never added later.
-        attachable("duty_record", "responsibility.DutyRecord", Perm.RESP_VIEW,
+        attachable("duty_record", "responsibility.DutyRecord",
+                   lambda user, record: allows(user, Perm.RESP_VIEW, record)
+                   or can_view_item(user, record.item),  # as the record's own page
                    lambda user, record: False)
         attachable("case_step", "responsibility.CaseStep", Perm.RESP_VIEW,
                    lambda user, step: covers(user, Perm.RESP_OVERSEE, step.case.body))

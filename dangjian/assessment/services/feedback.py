@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.assessment import access
+from dangjian.assessment.drafts import unjudged
 from dangjian.assessment.models import (
     FEEDBACK_TRANSITIONS,
     Assessment,
@@ -123,9 +124,9 @@ def feedback_transition(*, actor: Any, feedback: Feedback, to: str) -> Feedback:
 def report_defaults(scheme: Scheme, summary: dict[str, Any]) -> dict[str, str]:
     """A first draft from the results; 工委 rewrites it before issue."""
     year = scheme.year.year
-    dist = "，".join(f"“{g}”{n}个" for g, n in summary["distribution"] if n)
+    dist = "，".join(f"“{g}”{n}个" for g, n in summary["distribution"] if n and g != "未研判")
     best = "、".join(summary["best"]) or "（暂无）"
-    weak = "、".join(summary["weak"]) or "（暂无）"
+    weak = f"（{'、'.join(summary['weak'])}）" if summary["weak"] else ""
     return {
         "title": f"关于{year}年度县直机关党建工作考核情况的报告",
         "overview": (f"根据县委部署，县直机关工委会同县委组织部对{summary['count']}个"
@@ -136,7 +137,7 @@ def report_defaults(scheme: Scheme, summary: dict[str, Any]) -> dict[str, str]:
         "problems": "\n".join(summary["problems"][:10]) or "（待补充）",
         "suggestions": ("一是压实党组抓机关党建主体责任，把考核结果作为领导班子和领导干部"
                         "年度考核的重要依据。\n"
-                        f"二是对考核等次为“一般”“差”的单位（{weak}）进行约谈，督促整改到位。\n"
+                        f"二是对考核等次为“一般”“差”的单位{weak}进行约谈，督促整改到位。\n"
                         "三是总结推广好经验好做法，推动机关党建工作创新发展。"),
     }
 
@@ -184,6 +185,11 @@ def report_issue(*, actor: Any, report: SpecialReport, docx: bytes) -> SpecialRe
         raise ValidationError("专题报告已印发")
     if not report.number.strip():
         raise ValidationError({"number": "印发前请填写文号"})
+    pending = unjudged(report.scheme)
+    if pending:
+        names = "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")
+        raise ValidationError(f"尚有{len(pending)}个单位未研判（{names}），"
+                              "请完成全部单位的研判后再印发专题报告")
     report.status, report.issued_at, report.issued_by = ReportStatus.ISSUED, timezone.now(), \
         actor
     report.issued_docx = docx

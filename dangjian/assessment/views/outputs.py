@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangjian.assessment import access, documents, selectors, services
+from dangjian.assessment.drafts import feedback_draft, unjudged
 from dangjian.assessment.filters import AssessmentFilter
 from dangjian.assessment.jobs import FEEDBACK_ZIP
 from dangjian.assessment.models import (
@@ -21,8 +22,9 @@ from dangjian.assessment.models import (
     ReportStatus,
     Scheme,
     SpecialReport,
+    SubjectKind,
 )
-from dangjian.assessment.services.feedback import REPORT_FIELDS
+from dangjian.assessment.services.feedback import RECTIFY_DAYS, REPORT_FIELDS, report_defaults
 from dangjian.assessment.views.common import current_scheme, errors
 from dangjian.core.http import AuthedRequest
 from dangjian.documents.xlsx import DOCX_TYPE, XLSX_TYPE, download
@@ -59,9 +61,17 @@ def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存反馈意见")
         return redirect("assessment:feedback", pk=pk)
+    can_manage = has_perm(request.user, Perm.ASSESS_MANAGE) and access.covers(
+        request.user, Perm.ASSESS_MANAGE, a.unit)
+    editable = can_manage and (fb is None or fb.status == FeedbackStatus.DRAFT)
+    redraft = editable and (fb is None or request.GET.get("redraft") == "1")
+    draft = (feedback_draft(a, rectify_days=RECTIFY_DAYS) if redraft
+             else {"body": fb.body, "problems": fb.problems} if fb else {})
+    judged = Judgement.objects.filter(assessment=a, kind=SubjectKind.LEADING_GROUP,
+                                      person__isnull=True).first()
     return render(request, "assessment/feedback.html", {
-        "a": a, "fb": fb, "can_manage": has_perm(request.user, Perm.ASSESS_MANAGE)
-        and access.covers(request.user, Perm.ASSESS_MANAGE, a.unit),
+        "a": a, "fb": fb, "can_manage": can_manage, "editable": editable, "draft": draft,
+        "redrafted": redraft, "judged": judged, "rectify_days": RECTIFY_DAYS,
         "can_receive": access.can_receive(request.user, a), "Status": FeedbackStatus})
 
 
@@ -144,9 +154,15 @@ def report(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "已保存专题报告")
         return redirect("assessment:report")
+    issued = rep.status == ReportStatus.ISSUED
+    text = {f: getattr(rep, f) for f in REPORT_FIELDS}
+    redraft = not issued and request.GET.get("redraft") == "1"
+    if redraft:
+        text.update(report_defaults(scheme, selectors.report_summary(rows)))
     return render(request, "assessment/report.html", {
         "report": rep, "scheme": scheme, "distribution": selectors.distribution(rows),
-        "issued": rep.status == ReportStatus.ISSUED})
+        "issued": issued, "text": text, "redrafted": redraft,
+        "pending": unjudged(scheme) if not issued else []})
 
 
 @require_POST

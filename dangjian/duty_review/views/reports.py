@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dangjian.core.batch import report_outcome, selected_ids
 from dangjian.core.http import AuthedRequest
 from dangjian.duty_review import selectors
-from dangjian.duty_review.models import DutyReport
-from dangjian.duty_review.services import report_save, report_transition
+from dangjian.duty_review.models import DutyReport, ReportStatus
+from dangjian.duty_review.services import report_review_batch, report_save, report_transition
 from dangjian.duty_review.services.reports import (
     carried_items,
     is_reporter,
@@ -111,6 +112,25 @@ def report_transition_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def review_queue(request: AuthedRequest) -> HttpResponse:
     require_perm(request.user, Perm.DUTY_REVIEW)
-    rows = [{"report": r, "body": b, "stage": STAGE_LABELS.get(r.status, "")}
-            for r, b in selectors.review_queue(user=request.user)]
-    return render(request, "duty_review/review_queue.html", {"rows": rows})
+    queue = selectors.review_queue(user=request.user)
+    rows = [{"report": r, "body": b, "stage": STAGE_LABELS.get(r.status, "")} for r, b in queue]
+    return render(request, "duty_review/review_queue.html", {
+        "rows": rows,
+        "needs_opinion": any(r.status == ReportStatus.WORK_COMMITTEE for r, _ in queue)})
+
+
+@require_POST
+def review_batch_view(request: AuthedRequest) -> HttpResponse:
+    """The queue's selected reports approved or returned with one opinion, each on its own."""
+    require_perm(request.user, Perm.DUTY_REVIEW)
+    action = request.POST.get("action", "")
+    try:
+        ids = selected_ids(request.POST.getlist("pk"))
+        outcome = report_review_batch(actor=request.user, report_ids=ids, action=action,
+                                      opinion=request.POST.get("opinion", ""))
+    except ValidationError as exc:
+        errors(request, exc)
+    else:
+        report_outcome(request, outcome, verb=ACTION_LABELS[action],
+                       label=lambda r: f"{r.assignment.reporter}的述职报告")
+    return redirect("duty_review:review_queue")

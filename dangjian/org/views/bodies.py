@@ -50,6 +50,7 @@ from dangjian.org.services import (
     body_rename,
     body_update,
 )
+from dangjian.org.tree import tree_options
 
 # Shared helpers (people.py and posts.py use them too) ----------------------------------------
 
@@ -68,8 +69,7 @@ def covers(user: Any, perm: Perm, body: Body) -> bool:
 
 def body_options(qs: QuerySet[Body]) -> list[tuple[int, str]]:
     """(pk, indented name) for a filter select, in tree order."""
-    return [(pk, f"{'　' * depth}{name}")
-            for pk, name, depth in qs.order_by("path").values_list("pk", "name", "depth")]
+    return tree_options(qs.only("pk", "name", "depth", "path"))
 
 
 def form_page(request: HttpRequest, form: Form, *, title: str, crumbs: list[tuple[str, str]],

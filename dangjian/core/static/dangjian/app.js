@@ -37,10 +37,37 @@
     }
   });
 
+  // data-confirm on a form, or on the button that sends it (one form, several actions).
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    if (!(form instanceof HTMLFormElement)) return;
+    var button = event.submitter;
+    var text = button && button.hasAttribute("data-confirm") ?
+      button.getAttribute("data-confirm") : form.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) event.preventDefault();
+  });
+
+  // A list's "select all" box (data-check-all="<checkbox name>") and its count
+  // (data-check-count="<checkbox name>").
+  function boxes(form, name) {
+    return form ? form.querySelectorAll('input[type=checkbox][name="' + name + '"]') : [];
+  }
+  function recount(form, name) {
+    var n = 0;
+    boxes(form, name).forEach(function (box) { if (box.checked) n += 1; });
+    form.querySelectorAll('[data-check-count="' + name + '"]').forEach(function (el) {
+      el.textContent = String(n);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLInputElement) || !target.form) return;
+    var all = target.getAttribute("data-check-all");
+    if (all) {
+      boxes(target.form, all).forEach(function (box) { box.checked = target.checked; });
+      recount(target.form, all);
+    } else if (target.type === "checkbox" && target.name) {
+      recount(target.form, target.name);
     }
   });
 
@@ -53,6 +80,35 @@
     }
   });
 
+  // A long select (data-filter="<placeholder>"): a search box before it hides the options
+  // whose text does not contain what is typed, and picks the first one still shown.
+  function filterable() {
+    document.querySelectorAll("select[data-filter]").forEach(function (select) {
+      if (select.options.length < 12 || select.previousElementSibling &&
+          select.previousElementSibling.classList.contains("select-filter")) return;
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "select-filter";
+      box.placeholder = select.getAttribute("data-filter") || "查找";
+      box.setAttribute("aria-label", box.placeholder);
+      box.setAttribute("data-no-enter-submit", "");
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var q = box.value.trim();
+        var first = null;
+        Array.prototype.forEach.call(select.options, function (option) {
+          var show = !q || option.value === "" || option.text.indexOf(q) !== -1;
+          option.hidden = !show;
+          if (show && option.value !== "" && first === null) first = option;
+        });
+        var current = select.options[select.selectedIndex];
+        if (q && first && (!current || current.hidden || current.value === "")) {
+          select.value = first.value;
+        }
+      });
+    });
+  }
+
   // The rater's page: a ballot code arrives in the link's #fragment (never sent to the server);
   // put it in the form and take it out of the address bar and history.
   function codeFromHash() {
@@ -63,10 +119,14 @@
       history.replaceState(null, "", location.pathname);
     }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", codeFromHash);
-  } else {
+  function ready() {
     codeFromHash();
+    filterable();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 
   // A form's one-time token (dangjian/core/once.py). The server renders a new one each time
