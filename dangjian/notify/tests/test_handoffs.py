@@ -66,13 +66,18 @@ def test_a_reviewers_queue_appears_with_its_link_and_leaves_when_handled(
     assert Notification.objects.get(recipient=secretary).body.endswith("请审核。")
     page = login(secretary).get(queue.url).content.decode()
     assert reverse("duty_review:report_detail", args=[report.pk]) in page
-    # Not yet the 党组's: its stage has not come.
-    assert not any(i.key == "duty_review:queue" for i in workbench_items(user=lg_secretary))
+    # The 党组 hears of it when its own stage comes, not before.
+    assert not Notification.objects.filter(recipient=lg_secretary).exists()
     with django_capture_on_commit_callbacks(execute=True):
         report_transition(actor=secretary, report=report, action="approve", opinion="同意")
     assert not any(i.key == "duty_review:queue" for i in workbench_items(user=secretary))
-    assert any(i.key == "duty_review:queue" for i in workbench_items(user=lg_secretary))
+    assert [i.count for i in workbench_items(user=lg_secretary)
+            if i.key == "duty_review:queue"] == [1]
+    assert Notification.objects.get(recipient=lg_secretary).title.startswith("待审核")
     assert "通过审核" in Notification.objects.get(recipient=county.user("member")).title
+    with django_capture_on_commit_callbacks(execute=True):
+        report_transition(actor=lg_secretary, report=report, action="approve", opinion="同意")
+    assert not any(i.key == "duty_review:queue" for i in workbench_items(user=lg_secretary))
 
 
 @pytest.mark.req("R0.10", "R1.4")
@@ -108,13 +113,16 @@ def test_feedback_notification_says_what_to_do_and_verification_queue_is_the_wor
 @pytest.mark.req("R0.10")
 def test_the_discipline_member_sees_only_his_own_work(
         county, login, django_capture_on_commit_callbacks):
-    _submitted(county, django_capture_on_commit_callbacks)  # others' work waits for review
+    _, report = _submitted(county, django_capture_on_commit_callbacks)  # others' work waits
     with django_capture_on_commit_callbacks(execute=True):
         assessed_year(county)  # and for signing, and for rectification
     discipline_member = county.user(Role.DISCIPLINE_MEMBER)
-    own = assignment_of(published_plan(), discipline_member.person).report
+    own = assignment_of(report.assignment.plan, discipline_member.person).report
     items = workbench_items(user=discipline_member)
-    assert [i.url for i in items] == [reverse("duty_review:report_detail", args=[own.pk])]
+    # His own report, and his 机关纪检's list to draw up: nothing of anyone else's.
+    assert {i.url for i in items} == {
+        reverse("duty_review:report_detail", args=[own.pk]),
+        reverse("responsibility:org_detail", args=[county.depts[0].discipline.pk])}
     client = login(discipline_member)
     for item in items:
         assert client.get(item.url).status_code == 200
