@@ -9,7 +9,8 @@ from django.utils import timezone
 from ninja import Router
 
 from dangjian.api.schemas import ERRORS, MeOut, TaskOut
-from dangjian.notify.services import task_urgency, workbench_tasks
+from dangjian.notify.board import workbench_items
+from dangjian.notify.services import task_urgency
 from dangjian.org.models import Body, Role
 from dangjian.org.scope import ROLE_PERMS, grants
 
@@ -47,8 +48,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
 def workbench(request: HttpRequest) -> list[dict[str, Any]]:
     now = timezone.now()
     return [
-        {"id": t.pk, "module": t.module, "title": t.title, "url": t.url, "due_at": t.due_at,
-         "urgency": task_urgency(t, now), "year": t.year.year if t.year else None}
-        for t in workbench_tasks(user=request.user).select_related("year")
+        {"id": t.key, "module": t.module, "title": t.title, "url": t.url, "due_at": t.due_at,
+         "urgency": task_urgency(t, now), "year": t.year.year if t.year else None,
+         "count": t.count, "state": t.state}
+        for t in workbench_items(user=request.user)
     ]
 

@@ -112,17 +112,20 @@ class MeOut(Schema):
 
 class TaskOut(Schema):
     model_config = example(
-        id=3, module="duty_review", title="提交2026年度述职报告", url="/duty-review/reports/5/",
-        due_at="2026-12-20T18:00:00+08:00", urgency="soon", year=2026,
+        id="duty_review:report:5", module="述职评议", title="撰写并报送2026年度述职报告",
+        url="/duty-review/reports/5/", due_at="2026-12-20T18:00:00+08:00", urgency="soon",
+        year=2026, count=None, state="已退回",
     )
 
-    id: int
+    id: str = Field(description="待办的键：同一事项始终相同")
     module: str
     title: str
-    url: str
+    url: str = Field(description="办理该事项的页面")
     due_at: dt.datetime | None
     urgency: Literal["overdue", "soon", "normal"]
     year: int | None
+    count: int | None = Field(None, description="队列中等待办理的件数（单件事项为空）")
+    state: str = Field("", description="状态，如“已退回”；为空表示进行中")
 
 
 class ChangeOut(Schema):

@@ -12,14 +12,14 @@ from dangjian.core.http import AuthedRequest
 from dangjian.core.redirects import redirect_back
 from dangjian.cycles.models import Year
 from dangjian.cycles.services import year_ensure
-from dangjian.notify.services import task_urgency, workbench_tasks
+from dangjian.notify.board import workbench_items
+from dangjian.notify.services import task_urgency
 from dangjian.org.scope import Perm, require_perm
 
 
 def workbench(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
-    tasks = [(t, task_urgency(t, now)) for t in workbench_tasks(user=request.user)
-             .select_related("year")]
+    tasks = [(t, task_urgency(t, now)) for t in workbench_items(user=request.user)]
     person = getattr(request.user, "person", None)
     return render(request, "core/workbench.html", {
         "tasks": tasks,

@@ -6,18 +6,14 @@ Only its hash is stored.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-
-from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.accounts.passwords import DEMO_PASSWORD  # the blocklist refuses it
 from dangjian.accounts.services import demo_user_create, role_grant
 from dangjian.demo.catalog import SHOWCASE
 from dangjian.demo.county import DemoCounty
-from dangjian.notify.services import task_open
 from dangjian.org.models import Body, Person, PoliticalStatus, Post, PostKind, Role, RoleAssignment
 from dangjian.security.services import auditor_create
 
@@ -26,40 +22,21 @@ from dangjian.security.services import auditor_create
 class DemoAccount:
     username: str
     role: Role
-    # What they have to do, for the workbench: (module, overdue, due soon, due later).
-    tasks: tuple[str, str, str, str]
+    # Their workbench is what the modules' demo work leaves them (notify's task sources).
 
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("gwadmin", Role.WORK_COMMITTEE_ADMIN, (
-        "党建考核", "审核各部门年度党建工作责任清单", "组织开展年度党建考核民主测评",
-        "汇总报送年度机关党建工作总结")),
-    DemoAccount("gongwei", Role.WORK_COMMITTEE_STAFF, (
-        "党建考核", "录入各部门听取汇报记录", "整理实地察看照片和佐证材料",
-        "起草年度考核反馈意见")),
-    DemoAccount("zuzhibu", Role.ORGANIZATION_DEPT, (
-        "党建考核", "会同工委确定年度考核指标体系", "审阅党组书记抓党建述职报告",
-        "研判年度考核结果")),
-    DemoAccount("xianwei", Role.COUNTY_COMMITTEE, (
-        "述职评议", "听取县直机关工委工作汇报", "出席党组书记抓党建述职评议会",
-        "审定年度党建考核等次")),
-    DemoAccount("jiwei", Role.DISCIPLINE_COMMISSION, (
-        "监督责任", "督促各部门落实监督责任清单", "开展机关纪检工作专项检查",
-        "通报年度监督责任落实情况")),
-    DemoAccount("wenmingban", Role.CIVILIZATION_OFFICE, (
-        "文明创建", "审核文明单位申报材料", "部署文明单位年度复查", "组织年度“身边好人”评选")),
-    DemoAccount("dzsj", Role.LEADING_GROUP_SECRETARY, (
-        "述职评议", "报送党组书记抓党建述职报告", "召开党组会研究部署党建工作",
-        "报送年度党建工作总结")),
-    DemoAccount("zbsj", Role.ORG_SECRETARY, (
-        "主体责任", "提交本月主题党日记录", "报送本季度“三会一课”台账", "组织开展民主评议党员")),
-    DemoAccount("jjwy", Role.DISCIPLINE_MEMBER, (
-        "监督责任", "报送监督责任落实情况纪实", "开展廉政风险点排查", "报送年度监督责任履职报告")),
-    DemoAccount("shenji", Role.AUDIT_ADMIN, (
-        "安全审计", "查阅本周登录失败与越权访问记录", "复核上月账号与授权变更",
-        "导出本季度安全日志归档")),
-    DemoAccount("dangyuan", Role.MEMBER, (
-        "党员", "参加本月主题党日活动", "完成本季度学习教育学时", "参加年度民主评议党员测评")),
+    DemoAccount("gwadmin", Role.WORK_COMMITTEE_ADMIN),
+    DemoAccount("gongwei", Role.WORK_COMMITTEE_STAFF),
+    DemoAccount("zuzhibu", Role.ORGANIZATION_DEPT),
+    DemoAccount("xianwei", Role.COUNTY_COMMITTEE),
+    DemoAccount("jiwei", Role.DISCIPLINE_COMMISSION),
+    DemoAccount("wenmingban", Role.CIVILIZATION_OFFICE),
+    DemoAccount("dzsj", Role.LEADING_GROUP_SECRETARY),
+    DemoAccount("zbsj", Role.ORG_SECRETARY),
+    DemoAccount("jjwy", Role.DISCIPLINE_MEMBER),
+    DemoAccount("shenji", Role.AUDIT_ADMIN),
+    DemoAccount("dangyuan", Role.MEMBER),
 )
 
 
@@ -129,19 +106,6 @@ def _ordinary_member(branch: Body) -> Person:
               or members.first())
     assert member is not None, f"{branch.name}没有党员"
     return member
-
-
-def tasks_open(county: DemoCounty, now: dt.datetime | None = None) -> None:
-    """Three tasks on each demo account's workbench: overdue, due soon, due in a month."""
-    now = timezone.localtime(now or timezone.now())
-    close_of_day = now.replace(hour=17, minute=30, second=0, microsecond=0)
-    year = county.years.get("current")
-    for account in ACCOUNTS:
-        module, *titles = account.tasks
-        user = county.accounts[account.username]
-        for i, (days, title) in enumerate(zip((-2, 3, 30), titles, strict=True)):
-            task_open(assignee=user, key=f"demo:{account.username}:{i}", module=module,
-                      title=title, due_at=close_of_day + dt.timedelta(days=days), year=year)
 
 
 def accounts_list() -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ from django.utils.module_loading import module_has_submodule
 
 from dangjian.accounts.models import User
 from dangjian.cycles.services import year_ensure
-from dangjian.demo.accounts import ACCOUNTS, accounts_create, admin_create, tasks_open
+from dangjian.demo.accounts import ACCOUNTS, accounts_create, admin_create
 from dangjian.demo.catalog import ROOT_CODE
 from dangjian.demo.county import DemoCounty
 from dangjian.demo.history import build_history
@@ -51,7 +51,6 @@ def demo_build(*, seed: int, modules: bool = True) -> DemoCounty:
         admin_create(county)
         build_history(county)
         accounts_create(county)
-        tasks_open(county)
         county.steps = module_steps(county) if modules else []
     return county
 

@@ -17,6 +17,7 @@ class Task(models.Model):
     module = models.CharField("模块", max_length=40)
     title = models.CharField("事项", max_length=200)
     url = models.CharField("链接", max_length=300, blank=True)
+    state = models.CharField("状态", max_length=20, blank=True)  # e.g. 已退回; empty: 进行中
     due_at = models.DateTimeField("截止时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField("完成时间", null=True, blank=True)

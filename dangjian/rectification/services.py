@@ -14,6 +14,7 @@ from dangjian.accounts.actors import acting_user, actor_label
 from dangjian.notify.services import task_close, task_open
 from dangjian.org.models import Body, Person
 from dangjian.org.scope import Perm, grants_for
+from dangjian.rectification import notices
 from dangjian.rectification.models import (
     OWNER,
     TRANSITIONS,
@@ -80,7 +81,7 @@ def plan_create(
     return plan
 
 
-def _open_task(item: Item) -> None:
+def _open_task(item: Item, state: str = "") -> None:
     owner = item.owner or item.plan.owner_person
     account = getattr(owner, "account", None) if owner else None
     if account is None:
@@ -88,7 +89,9 @@ def _open_task(item: Item) -> None:
     deadline = timezone.make_aware(dt.datetime.combine(item.deadline, dt.time(23, 59)))
     task_open(assignee=account, key=f"rectification:item:{item.pk}", module="整改",
               title=f"整改：{item.problem[:40]}", url=f"/rectification/{item.plan_id}/",
-              due_at=deadline, year=item.plan.year)
+              due_at=deadline, year=item.plan.year, state=state)
+    if not state:
+        notices.item_due(item=item, recipient=account)
 
 
 @transaction.atomic
@@ -174,8 +177,12 @@ def transition(*, actor: Any, item: Item, to: str, note: str) -> Item:
         change_record(actor=actor, action="update", obj=item,
                       before={"状态": ItemStatus(current).label},
                       after={"状态": ItemStatus(to).label}, note=note.strip())
-        if to == ItemStatus.CLOSED:
+        if to in (ItemStatus.CLOSED, ItemStatus.SUBMITTED):  # the verifiers' queue has it now
             transaction.on_commit(lambda: task_close(key=f"rectification:item:{item.pk}"))
+        elif side == VERIFIER:  # sent back: the owner's task is open again
+            transaction.on_commit(lambda: _open_task(item, state="验收未通过"))
+        notices.item_step(actor=actor, item=item, to=to, by_verifier=side == VERIFIER,
+                          note=note.strip())
     return item
 
 

@@ -62,6 +62,16 @@ def _secretary_accounts(assessment: Assessment) -> list[Any]:
     return [p.account for p in people if getattr(p, "account", None) is not None]
 
 
+def feedback_notice(feedback: Feedback, problems: list[str]) -> str:
+    """What the 党组书记 reads in the notification: who sent what, and what to do."""
+    a = feedback.assessment
+    text = (f"{a.scheme.owner_body.name}向{a.unit.name}党组反馈{a.scheme.year}党建考核意见"
+            + (f"（{feedback.number}）" if feedback.number else "") + "，请在7日内签收。")
+    if problems:
+        text += f"反馈问题{len(problems)}项，已生成整改方案，请按期整改。"
+    return text
+
+
 def _on_sent(actor: Any, feedback: Feedback) -> None:
     a = feedback.assessment
     if not Judgement.objects.filter(assessment=a, kind=SubjectKind.LEADING_GROUP).exists():
@@ -85,13 +95,21 @@ def _on_sent(actor: Any, feedback: Feedback) -> None:
         task_open(assignee=account, key=f"assessment:feedback:{feedback.pk}", module="党建考核",
                   title=f"签收{a.scheme.year}党建考核反馈意见", url=url, year=a.scheme.year,
                   due_at=timezone.now() + dt.timedelta(days=7))
-        notify(recipient=account, key=f"assessment:feedback:{feedback.pk}",
-               title="收到党建考核反馈意见", url=url)
+        notify(event="assessment.feedback_sent", recipient=account,
+               key=f"assessment:feedback:{feedback.pk}", url=url,
+               title=f"收到{a.scheme.year}党建考核反馈意见",
+               body=feedback_notice(feedback, problems))
 
 
 def _on_acknowledged(actor: Any, feedback: Feedback) -> None:
     feedback.acknowledged_at, feedback.acknowledged_by = timezone.now(), actor
     task_close(key=f"assessment:feedback:{feedback.pk}")
+    a = feedback.assessment
+    notify(event="assessment.feedback_acknowledged", recipient=feedback.sent_by,
+           key=f"assessment:feedback:{feedback.pk}:ack",
+           url=reverse("assessment:feedback", kwargs={"pk": a.pk}),
+           title=f"{a.unit.name}已签收{a.scheme.year}党建考核反馈意见",
+           body=f"{a.unit.name}党组已于{timezone.localtime():%Y-%m-%d %H:%M}签收反馈意见。")
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ from dangjian.duty_review.models import (
     ReviewPlan,
 )
 from dangjian.duty_review.points import PROBLEMS, TIER_SHORT, Tier, problem_lines
+from dangjian.duty_review.services import notices
 from dangjian.duty_review.services.plans import SOURCE
 from dangjian.duty_review.services.reports import latest_version
 from dangjian.org.models import Body
@@ -91,6 +92,7 @@ def meeting_create(
     meeting.save(update_fields=["box"])
     change_record(actor=actor, action="create", obj=meeting,
                   after={**snapshot(meeting), "述职人": [a.reporter.name for a in chosen]})
+    notices.meeting_scheduled(actor=actor, meeting=meeting)
     return meeting
 
 
@@ -209,6 +211,7 @@ def county_evaluate(*, actor: Any, assignment: Assignment, grade: str, opinion: 
                   "actor": actor if getattr(actor, "is_authenticated", False) else None})
     change_record(actor=actor, action="create" if created else "update", obj=evaluation,
                   after={"综合考评等次": Grade(grade).label, "考评意见": opinion.strip()})
+    notices.evaluated(evaluation=evaluation)
     return evaluation
 
 

@@ -18,6 +18,7 @@ from dangjian.duty_review.models import (
     DutyReport,
     Form,
     PlanStatus,
+    ReportStatus,
     ReviewPlan,
 )
 from dangjian.duty_review.points import Tier
@@ -182,9 +183,12 @@ def _task(report: DutyReport) -> None:
     if account is None:  # a reporter without an account gets no task
         return
     due = timezone.make_aware(dt.datetime.combine(a.deadline, dt.time(23, 59)))
+    returned = report.status == ReportStatus.RETURNED
+    verb = "按退回意见修改并重新报送" if returned else "撰写并报送"
     task_open(assignee=account, key=f"duty_review:report:{report.pk}", module="述职评议",
-              title=f"撰写并报送{a.plan.year.year}年度述职报告（{a.get_tier_display()}）",
-              url=f"/duty-review/reports/{report.pk}/", due_at=due, year=a.plan.year)
+              title=f"{verb}{a.plan.year.year}年度述职报告（{a.get_tier_display()}）",
+              url=f"/duty-review/reports/{report.pk}/", due_at=due, year=a.plan.year,
+              state="已退回" if returned else "")
 
 
 def _open_reports(plan: ReviewPlan) -> int:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dangjian.accounts.actors import acting_user, actor_label
 from dangjian.duty_review.models import DutyReport, ReportStatus, ReportStep, ReportVersion
 from dangjian.duty_review.points import RECTIFICATION, Section, sections_for
+from dangjian.duty_review.services import notices
 from dangjian.duty_review.services.plans import SOURCE, _task
 from dangjian.duty_review.workflow import (
     APPROVE,
@@ -176,4 +177,6 @@ def report_transition(*, actor: Any, report: DutyReport, action: str, opinion: s
             task_close(key=key)
         elif to == ReportStatus.RETURNED:
             _task(report)
+        notices.report_step(actor=actor, report=report, action=action, opinion=opinion,
+                            n=report.steps.count())
     return report

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dangjian.cycles.models import Window, Year
 from dangjian.cycles.services import window_check_open, window_set
-from dangjian.notify.services import notify, task_close, task_open
+from dangjian.notify.services import notify, notify_all, task_close, task_open
 from dangjian.org.models import Body, Person, PostKind, RoleAssignment
 from dangjian.org.scope import ROLE_PERMS, Perm
 from dangjian.org.selectors import post_holders
@@ -255,25 +255,30 @@ def list_transition(*, actor: Any, rlist: ResponsibilityList, to: str, opinion: 
 
 
 def _after_transition(rlist: ResponsibilityList, to: str) -> None:
+    """The reviewers' queue is computed (responsibility/workbench.py); here: the responsible
+    people's tasks once a list is handed in, and who hears of the step (after commit)."""
     key = f"responsibility:review:{rlist.pk}"
     url = f"/responsibility/lists/{rlist.pk}/"
-    reviewers = _reviewers(rlist) if to == ListStatus.SUBMITTED else []
-
-    def effects() -> None:
-        if to == ListStatus.SUBMITTED:
-            for user in reviewers:
-                task_open(assignee=user, key=key, module=MODULE, title=f"审核：{rlist}",
-                          url=url, year=rlist.year)
-            _open_item_tasks(rlist)
-        else:
-            task_close(key=key)
-
-    transaction.on_commit(effects)
+    n = rlist.reviews.count()
+    task_close(key=key)  # tasks of the former stored queue, if any
+    if to == ListStatus.SUBMITTED:
+        transaction.on_commit(lambda: _open_item_tasks(rlist))
+        notify_all(event="responsibility.list_submitted", recipients=_reviewers(rlist),
+                   key=f"{key}:{n}", title=f"待审核：{rlist}", url=url,
+                   body=f"{rlist.body.name}已报送{rlist.year.year}年度"
+                        f"{ListKind(rlist.kind).label}，请审核。")
+        return
+    submitter = rlist.reviews.filter(status_to=ListStatus.SUBMITTED).order_by("-id").first()
+    recipient = submitter.actor if submitter is not None else None
     if to == ListStatus.RETURNED:
-        submitter = rlist.reviews.filter(status_to=ListStatus.SUBMITTED).order_by("-id").first()
-        if submitter is not None and submitter.actor is not None:
-            notify(recipient=submitter.actor, key=f"{key}:returned:{rlist.reviews.count()}",
-                   title=f"{rlist}被退回修改", body=rlist.review_opinion, url=url)
+        notify(event="responsibility.list_returned", recipient=recipient,
+               key=f"{key}:returned:{n}", title=f"{rlist}被退回修改", url=url,
+               body=f"修改意见：{rlist.review_opinion}。请修改后重新报送。")
+    elif to == ListStatus.ACCEPTED:
+        notify(event="responsibility.list_accepted", recipient=recipient,
+               key=f"{key}:accepted:{n}", title=f"{rlist}审核通过", url=url,
+               body="审核通过，请按清单落实并及时记录履责纪实。"
+                    + (f"审核意见：{rlist.review_opinion}" if rlist.review_opinion else ""))
 
 
 @transaction.atomic
