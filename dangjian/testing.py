@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from dangjian.accounts.models import User
@@ -13,6 +14,7 @@ from dangjian.accounts.services import role_grant, user_create
 from dangjian.org.idcard import make_id_number
 from dangjian.org.models import Body, BodyKind, Gender, Person, PoliticalStatus, PostKind, Role
 from dangjian.org.services import body_create, person_create, post_assign
+from dangjian.testing_rows import RowCopy
 
 START = dt.date(2020, 1, 1)
 PASSWORD = "Dangjian-test-2026"
@@ -37,6 +39,7 @@ class County:
     civilization_office: Body
     depts: list[Dept]
     users: dict[str, User]
+    copy_key: tuple[Any, ...] | None = None  # set when written back from a copy (`county_copy`)
 
     def user(self, role: str) -> User:
         if role == Role.AUDIT_ADMIN and role not in self.users:
@@ -215,6 +218,128 @@ def build_county(n_depts: int = 2) -> County:
         Role.MEMBER: account(Role.MEMBER, a.branches[0], member, recursive=False),
     }
     return County(root, org_dept, wc, dc, co, depts, {str(k): v for k, v in users.items()})
+
+
+# The county as `build_county()` leaves it, kept per database and set-up (see `county_copy`).
+_copies: dict[tuple[Any, ...], tuple[RowCopy, dict[str, Any], dt.datetime]] = {}
+
+
+def _copy_key() -> tuple[Any, ...]:
+    from django.conf import settings
+    from django.db import connection
+
+    return (connection.vendor, connection.settings_dict["NAME"], timezone.localdate(),
+            tuple(settings.PASSWORD_HASHERS), settings.SECRET_KEY, settings.DATA_KEY,
+            tuple(settings.DATA_KEY_FALLBACKS), settings.BALLOT_CODE_KEY,
+            settings.TRAIL_CHECKPOINT_KEY, settings.TIME_ZONE)
+
+
+def _county_ids(county: County) -> dict[str, Any]:
+    return {
+        "bodies": [b.pk for b in (county.root, county.org_dept, county.work_committee,
+                                  county.discipline_commission, county.civilization_office)],
+        "depts": [{"bodies": [d.unit.pk, d.leading_group.pk, d.committee.pk, d.discipline.pk],
+                   "branches": [b.pk for b in d.branches], "people": [p.pk for p in d.people]}
+                  for d in county.depts],
+        "users": {role: user.pk for role, user in county.users.items()},
+    }
+
+
+def _county_from(ids: dict[str, Any]) -> County:
+    bodies = Body.objects.in_bulk([*ids["bodies"], *(pk for d in ids["depts"]
+                                                     for pk in (*d["bodies"], *d["branches"]))])
+    people = Person.objects.in_bulk([pk for d in ids["depts"] for pk in d["people"]])
+    users = User.objects.in_bulk(list(ids["users"].values()))
+    depts = []
+    for d in ids["depts"]:
+        unit, lg, committee, disc = (bodies[pk] for pk in d["bodies"])
+        depts.append(Dept(unit, lg, committee, [bodies[pk] for pk in d["branches"]], disc,
+                          [people[pk] for pk in d["people"]]))
+    root, org_dept, wc, dc, co = (bodies[pk] for pk in ids["bodies"])
+    return County(root, org_dept, wc, dc, co, depts,
+                  {role: users[pk] for role, pk in ids["users"].items()})
+
+
+_object_copies: dict[tuple[Any, ...], tuple[RowCopy, dict[str, Any], dict[str, bytes]]] = {}
+
+
+def _files() -> dict[str, bytes]:
+    """What the test has under MEDIA_ROOT and in the trail's witness file."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    media = Path(settings.MEDIA_ROOT)
+    out = {f"media/{p.relative_to(media)}": p.read_bytes()
+           for p in (media.rglob("*") if media.exists() else ()) if p.is_file()}
+    witness = Path(settings.TRAIL_WITNESS_PATH)
+    if witness.exists():
+        out["witness"] = witness.read_bytes()
+    return out
+
+
+def _files_write(files: dict[str, bytes]) -> None:
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for name, data in files.items():
+        path = (Path(settings.TRAIL_WITNESS_PATH) if name == "witness"
+                else Path(settings.MEDIA_ROOT) / name.removeprefix("media/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        os.chmod(path, 0o600)
+
+
+def county_objects(county: County) -> dict[str, Any]:
+    """`county.objects()`, for a county just written back from a copy (`county_copy`) and
+    nothing written since: its rows and files written back from a copy after the first time.
+    Otherwise (a county that was built) `county.objects()` itself."""
+    key = county.copy_key
+    kept = _object_copies.get(key) if key is not None else None
+    if kept is not None:
+        copy, names, files = kept
+        if copy.matches() and not _files():
+            copy.restore()
+            _files_write(files)
+            return {name: model._default_manager.get(pk=pk)
+                    for name, (model, pk) in names.items()}
+        return county.objects()
+    if key is None or _files():
+        return county.objects()
+    made, objects = RowCopy.take(county.objects, changes=True)
+    if made is not None and all(isinstance(v, Model) for v in objects.values()):
+        _object_copies[key] = (made, {n: (type(v), v.pk) for n, v in objects.items()},
+                               _files())
+    return objects
+
+
+def county_copy() -> County:
+    """`build_county()`'s county, its rows written back from a copy taken the first time (per
+    database, day and keys): the same rows, read back as fresh instances, in a fraction of the
+    time. Only inside a test's transaction (a transactional test's build commits and runs its
+    on-commit effects) and on a database as it was when the copy was taken; otherwise, and
+    when the clock stands before the copy was taken (a test travelling back within the day),
+    the county is built."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        return build_county()
+    key = _copy_key()
+    kept = _copies.get(key)
+    if kept is not None:
+        copy, ids, at = kept
+        if timezone.now() >= at and copy.matches():
+            copy.restore()
+            county = _county_from(ids)
+            county.copy_key = key
+            return county
+        return build_county()
+    made, county = RowCopy.take(build_county)
+    if made is not None:
+        _copies[key] = (made, _county_ids(county), timezone.now())
+    return county
 
 
 @dataclass
