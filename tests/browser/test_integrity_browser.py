@@ -86,8 +86,7 @@ def test_back_then_submit_stores_one_record_and_a_case_skips_only_with_a_reason(
     page.get_by_role("button", name="记录提醒约谈").click()
     expect(page.locator(".messages")).to_contain_text("请填写越级处理的理由")
     assert CaseStep.objects.count() == 0
-    _shots(chromium, base, "t_discipline", path, "case-open", artifacts,
-           before=lambda p: p.locator("#id_skip_reason").scroll_into_view_if_needed())
+    _shots(chromium, base, "t_discipline", path, "case-open", artifacts)
     page.fill("#id_problem", "纪实不及时")
     page.select_option("#id_stage", "talk")
     page.fill("#id_by_whom", "县纪委")
