@@ -36,7 +36,8 @@ def test_error_pages_and_trace_read_as_chinese(
                  subject_type="responsibility.spotcheck", subject_id=1,
                  subject_label="年度随机抽查", scope_path=unit.path,
                  after={"population": {"primary": [county.depts[0].committee.pk]},
-                        "committed_at": "2026-03-01T08:04:28.630Z", "author": reader.pk})
+                        "committed_at": "2026-03-01T08:04:28.630Z",
+                        "conductor": county.discipline_commission.pk})
     for label, (width, height) in SIZES.items():
         page = chromium.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
         page.set_default_timeout(60_000)
@@ -58,8 +59,9 @@ def test_error_pages_and_trace_read_as_chinese(
         expect(table).to_contain_text("后备干部：是")
         expect(table).to_contain_text("抽取范围：主体责任清单：")
         expect(table).to_contain_text("承诺时间：2026-03-01 16:04")
+        expect(table).to_contain_text(f"组织单位：{county.discipline_commission.name}")
         text = table.inner_text()
-        for raw in ("False", "True", "author", "T08:04", "{'"):
+        for raw in ("False", "True", "conductor", "population", "T08:04", "{'"):
             assert raw not in text, raw
-        page.screenshot(path=str(shots / f"trace-{label}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"trace-{label}.png"))  # the first screen
         page.close()
