@@ -104,3 +104,20 @@ def test_documents_cite_the_policy_and_name_the_countys_bodies(county: Any, logi
     step = _text(client.get(reverse("responsibility:step_docx",
                                     args=[objects["step_own"].pk])).content)
     assert "中共青川县纪律检查委员会" in step
+
+
+@pytest.mark.req("R1.5")
+def test_special_report_tables_in_order_and_names_on_one_line(county: Any, login: Any) -> None:
+    county.objects()
+    client = login(county.user(Role.WORK_COMMITTEE_ADMIN))
+    doc = Document(io.BytesIO(client.get(reverse("assessment:report_docx")).content))
+    captions = [p.text for p in doc.paragraphs if re.match(r"表\d ", p.text)]
+    assert captions == ["表1 考核等次分布", "表2 各单位考核结果"]
+    results = doc.tables[-1]
+    assert results.rows[0].cells[0].text == "单位"
+    widths = [round(c.width.mm) for c in results.columns]
+    assert widths[0] >= 60 and sum(widths) <= 156  # a unit's name on one line, in the block
+    run = results.rows[1].cells[0].paragraphs[0].runs[0]
+    assert run.font.size.pt == 10.5
+    assert results.rows[0]._tr.trPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None

@@ -35,6 +35,7 @@ from dangjian.assessment.services import (
 from dangjian.ballots.services import ballot_submit, box_close, box_open, codes_issue
 from dangjian.core.grades import GRADE_ORDER
 from dangjian.cycles.models import Year
+from dangjian.demo.catalog import COUNTY
 from dangjian.evidence.services import evidence_attach
 from dangjian.org.models import Body, BodyKind, Role
 from dangjian.scoring.selectors import leaves
@@ -44,6 +45,9 @@ PROBLEMS = ("党组专题研究机关党建工作次数偏少", "中心组学习
             "对所属党支部督促指导不够", "党建品牌特色不够鲜明", "发展党员工作计划性不强")
 FINDINGS = ("党员活动室阵地建设规范，制度上墙", "“三会一课”记录齐全，个别记录过于简单",
             "党建工作台账分类清楚，佐证材料完整", "主题党日活动开展正常，形式较单一")
+
+# The working committee's 发文字号: the county's first character, 直工 (青直工〔2026〕1号).
+NUMBER_PREFIX = f"{COUNTY[0]}直工"
 
 
 def _account(role: str) -> User | None:
@@ -152,7 +156,7 @@ def _year(year: Year, admin: User, staff: User, rng: random.Random, *, complete:
             continue
         _judge(actor, scheme, a)
         feedback = feedback_save(
-            actor=admin, assessment=a, number=f"示直工〔{year.year + 1}〕{i + 1}号",
+            actor=admin, assessment=a, number=f"{NUMBER_PREFIX}〔{year.year + 1}〕{i + 1}号",
             body=f"根据县委部署，县直机关工委对你单位{year.year}年度机关党建工作进行了考核，"
                  "现将有关情况反馈如下。",
             problems="\n".join(rng.sample(PROBLEMS, 2)))
@@ -165,7 +169,7 @@ def _year(year: Year, admin: User, staff: User, rng: random.Random, *, complete:
         report = report_ensure(actor=admin, scheme=scheme,
                                summary=selectors.report_summary(rows))
         report = report_save(actor=admin, report=report,
-                             fields={"number": f"示直工〔{year.year + 1}〕20号"})
+                             fields={"number": f"{NUMBER_PREFIX}〔{year.year + 1}〕20号"})
         report_issue(actor=admin, report=report, docx=documents.report_docx(report, rows))
 
 

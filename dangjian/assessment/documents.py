@@ -101,7 +101,7 @@ def report_docx(report: SpecialReport, rows: list[DeptRow], today: dt.date | Non
         addressee=f"{county}：",
         body=body, signature=owner, date=day,
         copy_to=org_dept,
-        printed_by=f"{owner}办公室", printed_on=day))
+        printed_by=f"{owner_body.short_name or owner}办公室", printed_on=day))
 
 
 def results_xlsx(rows: list[DeptRow], weight: Decimal, year: int) -> bytes:

@@ -243,6 +243,9 @@ def _block(doc: DocxDocument, block: Block, f: dict[str, str]) -> None:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
             _cell(cell, text, f["heading1"], block.size)
+        repeat = OxmlElement("w:tblHeader")  # the header row again on each page the table runs to
+        repeat.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(repeat)
         for row in block.rows:
             cells = table.add_row().cells
             for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
@@ -267,5 +270,5 @@ def _cell(cell: object, text: str, font: str, size: float = NOTE_PT, left: bool 
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
     if size != NOTE_PT:  # a compact table: single-spaced rows, not the body text's 28.95 pt
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(2)
     _font(p.add_run(text), font, size)

@@ -24,6 +24,8 @@ def test_error_pages_and_trace_read_as_chinese(
     from playwright.sync_api import expect
 
     settings.ROOT_URLCONF = "dangjian.core.tests.error_urls"
+    shots = artifacts / "screenshots"
+    shots.mkdir(exist_ok=True)
     county = build_county()
     reader = county.user(Role.DISCIPLINE_COMMISSION)
     person = county.depts[0].people[0]
@@ -34,10 +36,11 @@ def test_error_pages_and_trace_read_as_chinese(
                  subject_type="responsibility.spotcheck", subject_id=1,
                  subject_label="年度随机抽查", scope_path=unit.path,
                  after={"population": {"primary": [county.depts[0].committee.pk]},
-                        "committed_at": "2026-03-01T08:04:28.630Z", "author": reader.pk})
+                        "committed_at": "2026-03-01T08:04:28.630Z",
+                        "conductor": county.discipline_commission.pk})
     for label, (width, height) in SIZES.items():
         page = chromium.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(60_000)
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", reader.username)
         page.fill("#id_password", PASSWORD)
@@ -48,16 +51,17 @@ def test_error_pages_and_trace_read_as_chinese(
             page.goto(f"{live_server.url}{path}")
             expect(page.locator("h1")).to_have_text(heading)
             expect(page.get_by_role("link", name="返回工作台")).to_be_visible()
-            page.screenshot(path=str(artifacts / f"error-{name}-{label}.png"), full_page=True)
+            page.screenshot(path=str(shots / f"error-{name}-{label}.png"), full_page=True)
         page.get_by_role("link", name="返回工作台").click()
         expect(page).to_have_url(f"{live_server.url}/")
-        page.goto(f"{live_server.url}/trail/")
+        page.goto(f"{live_server.url}/trail/changes/")
         table = page.locator("table.list tbody")
         expect(table).to_contain_text("后备干部：是")
         expect(table).to_contain_text("抽取范围：主体责任清单：")
         expect(table).to_contain_text("承诺时间：2026-03-01 16:04")
+        expect(table).to_contain_text(f"组织单位：{county.discipline_commission.name}")
         text = table.inner_text()
-        for raw in ("False", "True", "author", "T08:04", "{'"):
+        for raw in ("False", "True", "conductor", "population", "T08:04", "{'"):
             assert raw not in text, raw
-        page.screenshot(path=str(artifacts / f"trace-{label}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"trace-{label}.png"))  # the first screen
         page.close()
