@@ -6,6 +6,7 @@ served only through the evidence views' scope gate, like the file itself.
 
 from __future__ import annotations
 
+import functools
 import io
 
 from django.core.files.base import ContentFile
@@ -26,8 +27,17 @@ def thumbnail_name(attachment: Attachment) -> str:
     return f"evidence/thumbs/{attachment.sm3}.jpg"
 
 
+@functools.cache
+def placeholder() -> bytes:
+    """Shown for an image whose content cannot be decoded (the file itself still downloads)."""
+    out = io.BytesIO()
+    Image.new("RGB", (160, 120), (224, 224, 224)).save(out, "JPEG", quality=60)
+    return out.getvalue()
+
+
 def thumbnail(attachment: Attachment) -> bytes | None:
-    """The JPEG thumbnail (made on first request, then read back); None if not an image."""
+    """The JPEG thumbnail (made on first request, then read back); None if not an image, the
+    placeholder if the image cannot be decoded."""
     if not is_image(attachment):
         return None
     storage, name = attachment.file.storage, thumbnail_name(attachment)
@@ -42,7 +52,7 @@ def thumbnail(attachment: Attachment) -> bytes | None:
             out = io.BytesIO()
             small.save(out, "JPEG", quality=82)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
-        return None
+        return placeholder()
     data = out.getvalue()
     if not storage.exists(name):
         storage.save(name, ContentFile(data))

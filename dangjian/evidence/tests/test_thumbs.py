@@ -58,3 +58,19 @@ def test_the_branch_secretary_sees_his_own_photo_as_a_thumbnail_and_a_preview(co
     client.force_login(county.user("member"))
     for name in ("evidence:download", "evidence:thumb", "evidence:view"):
         assert client.get(reverse(name, kwargs={"pk": photo.pk})).status_code == 403, name
+
+
+@pytest.mark.req("R0.6")
+def test_an_image_that_cannot_be_decoded_gets_a_placeholder_and_a_document_none(county, client):
+    from dangjian.evidence.services import evidence_attach
+
+    broken = evidence_attach(actor=None, record=county.depts[0].people[0], name="坏图.png",
+                             data=bytes.fromhex("89504e470d0a1a0a") + b"\0" * 64)
+    pdf = evidence_attach(actor=None, record=county.depts[0].people[0], name="通知.pdf",
+                          data=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    client.force_login(county.user("wc_admin"))
+    thumb = client.get(reverse("evidence:thumb", kwargs={"pk": broken.pk}))
+    assert thumb.status_code == 200 and Image.open(io.BytesIO(thumb.content)).size == (160, 120)
+    assert client.get(reverse("evidence:thumb", kwargs={"pk": pdf.pk})).status_code == 404
+    shown = client.get(reverse("evidence:view", kwargs={"pk": pdf.pk}))
+    assert "attachment" in shown["Content-Disposition"]  # not an image: downloaded
