@@ -303,15 +303,15 @@ def county_objects(county: County) -> dict[str, Any]:
         if copy.matches() and not _files():
             copy.restore()
             _files_write(files)
-            return {name: model._default_manager.get(pk=pk)
-                    for name, (model, pk) in names.items()}
+            return {name: value if model is None else model._default_manager.get(pk=value)
+                    for name, (model, value) in names.items()}
         return county.objects()
     if key is None or _files():
         return county.objects()
     made, objects = RowCopy.take(county.objects, changes=True)
-    if made is not None and all(isinstance(v, Model) for v in objects.values()):
-        _object_copies[key] = (made, {n: (type(v), v.pk) for n, v in objects.items()},
-                               _files())
+    if made is not None:  # records by model and pk; other values (days) as they are
+        _object_copies[key] = (made, {n: (type(v), v.pk) if isinstance(v, Model) else (None, v)
+                                      for n, v in objects.items()}, _files())
     return objects
 
 

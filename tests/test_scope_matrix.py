@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dangjian.testing import county_objects
 from dangjian.trail.models import TrailEntry
 
 MATRIX_DIR = Path(__file__).parent / "scope_matrix"
@@ -104,7 +105,7 @@ def _request(client: Any, entry: dict[str, Any], url: str, objects: dict[str, An
     ids=[f"{e['_file']}:{e['name']}:{e.get('method', 'GET')}:{i}" for i, e in enumerate(ENTRIES)],
 )
 def test_route_scope(entry, county, client):
-    objects = county.objects()
+    objects = county_objects(county)  # county.objects(), written back from a copy
     url = _url(entry, objects)
     anonymous = _request(client, entry, url, objects)
     assert anonymous.status_code in (302, 401, 403), f"anonymous reached {url}"
