@@ -39,8 +39,9 @@ demo: $(BIN)/dangjian
 ## cores (pytest-xdist; each process has its own test database); TEST_WORKERS=0 runs them in one.
 TEST_WORKERS ?= auto
 test: $(VENV)/.test-deps system-deps
-	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser"
-	DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -m browser
+	h=$$(mktemp -d); DANGJIAN_HOME=$$h $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser"; \
+	  rc=$$?; rm -rf $$h; exit $$rc
+	h=$$(mktemp -d); DANGJIAN_HOME=$$h $(BIN)/pytest -q -m browser; rc=$$?; rm -rf $$h; exit $$rc
 
 ## The tests again on fixed days (DANGJIAN_TEST_TODAY, see conftest.py), to show they pass on any
 ## day of the year: by default 1 January of next year and 30 November, 1 and 31 December of this
@@ -54,8 +55,9 @@ DATE_TESTS ?=
 test-dates: $(VENV)/.test-deps
 	@set -e; for day in $(TEST_DATES); do \
 	  echo "== tests on $$day"; \
-	  DANGJIAN_TEST_TODAY=$$day DANGJIAN_HOME=$$(mktemp -d) $(BIN)/pytest -q -n $(TEST_WORKERS) \
-	    -m "not browser and not real_clock" $(DATE_TESTS); \
+	  h=$$(mktemp -d); DANGJIAN_TEST_TODAY=$$day DANGJIAN_HOME=$$h $(BIN)/pytest -q \
+	    -n $(TEST_WORKERS) -m "not browser and not real_clock" $(DATE_TESTS) || { rm -rf $$h; exit 1; }; \
+	  rm -rf $$h; \
 	done
 
 lint: $(VENV)/.test-deps
