@@ -145,6 +145,7 @@ def test_assessment_year_in_the_browser(
     admin.fill("#fb-body", "现将你单位机关党建工作考核情况反馈如下。")
     admin.fill("#fb-problems", "党务干部兼职过多\n党组专题研究次数偏少")
     admin.get_by_role("button", name="保存").click()
+    admin.once("dialog", lambda dialog: dialog.accept())  # it says what sending sets off
     admin.locator("#feedback-send").click()
     expect(admin.locator("#feedback-status")).to_have_text("已反馈")
     with admin.expect_download() as info:

@@ -100,6 +100,7 @@ def test_report_to_approval_then_meeting_to_result(
     meeting = Meeting.objects.get(plan=plan)
     card = chair.locator(f"#a-{report.assignment_id}")
     card.locator("select[name=kind]").select_option("question")
+    card.locator("select[name=finding]").select_option("question")
     card.locator("input[name=speaker]").fill("支部书记")
     card.locator("input[name=text]").fill("如何改进服务群众的办法？")
     card.locator("input[name=answer]").fill("每月到社区报到服务一次")
