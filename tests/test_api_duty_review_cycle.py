@@ -89,7 +89,7 @@ def test_a_whole_year_of_duty_review_through_the_api(county, login, client):
     assignment = agenda[member.person.pk]["assignment_id"]
     _post(chair, f"/duty-review/meetings/{meeting['id']}/remarks", {
         "assignment": assignment, "kind": "comment", "speaker": "支部书记",
-        "text": "组织生活会发言不够深入"}, status=201)
+        "text": "组织生活会发言不够深入", "finding": "problem"}, status=201)
     # Nothing to rectify, and no result, before the ballots are closed.
     early = client.post(f"{API}/duty-review/meetings/{meeting['id']}/rectify", {},
                         content_type=JSON)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 
 from dangjian.ballots.services import box_close, box_create, box_open, codes_issue
+from dangjian.testing_files import read_elsewhere
 
 
 def matrix_objects(county: Any) -> dict[str, Any]:
@@ -34,8 +35,7 @@ def database_files(table: str) -> bytes | None:
     when the server's files cannot be read from here)."""
     if connection.vendor == "sqlite":
         path = Path(connection.settings_dict["NAME"])
-        wal = path.with_name(path.name + "-wal")
-        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        return read_elsewhere(path, path.with_name(path.name + "-wal"))
     with connection.cursor() as cur:
         cur.execute("CHECKPOINT")
         cur.execute("SHOW data_directory")

@@ -39,6 +39,7 @@ from dangjian.ballots.services import (
 from dangjian.core.grades import GRADE_ORDER
 from dangjian.org.models import Role
 from dangjian.testing import build_county
+from dangjian.testing_files import read_elsewhere
 
 ISSUED, CAST = 320, 200
 SEED = 20261201
@@ -101,8 +102,7 @@ def _file_bytes() -> bytes:
     """The SQLite database as it lies on disk, after the write-ahead log is checkpointed."""
     _rows("PRAGMA wal_checkpoint(TRUNCATE)")
     path = Path(connection.settings_dict["NAME"])
-    wal = path.with_name(path.name + "-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    return read_elsewhere(path, path.with_name(path.name + "-wal"))
 
 
 def _cast(box: Box, rater: Client, code: str, grades: dict[str, str]) -> str:

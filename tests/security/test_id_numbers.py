@@ -29,6 +29,7 @@ from dangjian.org.idcard import make_id_number
 from dangjian.org.models import Person, Role
 from dangjian.org.services import person_create
 from dangjian.runner import command_line
+from dangjian.testing_files import read_elsewhere
 from dangjian.trail.models import TrailEntry
 
 ID_NUMBER = re.compile(rb"\d{17}[\dXx]")
@@ -77,8 +78,7 @@ def _database_copy() -> bytes:
     if connection.vendor == "sqlite":
         connection.close()  # nothing kept back in this process's cache
         name = Path(settings["NAME"])
-        return b"".join(p.read_bytes() for p in (name, Path(f"{name}-wal"), Path(f"{name}-shm"))
-                        if p.exists())
+        return read_elsewhere(name, Path(f"{name}-wal"), Path(f"{name}-shm"))
     args = ["pg_dump", "--no-owner", "-h", settings["HOST"] or "127.0.0.1",
             "-p", str(settings["PORT"] or 5432), "-U", settings["USER"] or "postgres",
             settings["NAME"]]

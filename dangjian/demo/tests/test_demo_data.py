@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -223,12 +224,15 @@ def test_people_scoped_accounts_see_what_their_post_covers(demo: Any) -> None:
 
 @pytest.mark.req("R0.10")
 def test_workbench_holds_only_real_work(demo: Any, client: Any) -> None:
-    """No placeholder tasks: a demo account's workbench is what the modules' work leaves it
-    (this build stops before the modules, so there is none yet), each line with its link."""
+    """No placeholder tasks: a demo account's workbench is what the modules' work and the
+    year's windows leave it, each line with its link."""
     assert not Task.objects.filter(url="").exists()
+    assert not Task.objects.filter(key__startswith="demo:").exists()
     client.post(reverse("accounts:login"), {"username": "dzsj", "password": DEMO_PASSWORD})
     page = client.get(reverse("core:workbench")).content.decode()
-    assert "我的工作台" in page and "暂无待办事项" in page
+    assert "我的工作台" in page
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page.split("待办事项", 2)[-1], re.S)
+    assert all("<a " in row for row in rows if "<td" in row), rows
 
 
 @pytest.mark.req("R0.9")
