@@ -70,6 +70,21 @@ def _fast_and_isolated(settings: Any, tmp_path: Path) -> None:
     settings.TRAIL_WITNESS_PATH = tmp_path / "trail-witness.log"  # each test its own witness
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_connection_anew(request: pytest.FixtureRequest) -> None:
+    """A test whose data other processes read (committed: transactional) starts on a new
+    SQLite connection. A connection that outlived earlier tests may have lost its file locks
+    (a descriptor to the file closed elsewhere in this process drops them); a child process
+    closing its own connection would then take itself for the last one and delete the
+    write-ahead log under it."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    from django.db import connections
+
+    if connections["default"].vendor == "sqlite":
+        connections.close_all()
+
+
 @pytest.fixture
 def county(db: None, request: pytest.FixtureRequest) -> Any:
     """`build_county()`'s county. Written back from a copy of its rows after the first time
