@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from dangjian.org.models import Body, BodyVersion, Person, Post
 from dangjian.org.scope import Perm, scope_filter
@@ -49,13 +50,10 @@ class TreeNode:
 
 
 def tree_on(*, user: Any, on: dt.date) -> list[TreeNode]:
-    """The structure as it stood on a date (names and parents of that day), within scope."""
+    """The whole structure as it stood on a date, within scope (every body: for small uses; the
+    tree page reads a level at a time with `tree_level`)."""
     visible = scope_filter(user, Perm.ORG_VIEW, Body.objects.all()).values("pk")
-    versions = (
-        BodyVersion.objects.filter(body__in=visible, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
-        .select_related("body")
-    )
+    versions = versions_on(on).filter(body__in=visible).select_related("body")
     by_parent: dict[int | None, list[BodyVersion]] = {}
     ids = set()
     for v in versions:
@@ -73,6 +71,100 @@ def tree_on(*, user: Any, on: dt.date) -> list[TreeNode]:
     for root in sorted(roots, key=lambda c: (c.body.sort_order, c.body_id)):
         walk(root, 0)
     return out
+
+
+def versions_on(on: dt.date) -> QuerySet[BodyVersion]:
+    """The bodies' names and parents of that day (one version per body)."""
+    return BodyVersion.objects.filter(valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+@dataclass
+class LevelNode:
+    """One body in a level of the tree as of a date."""
+
+    body_id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    child_count: int = 0
+    children: list[LevelNode] = field(default_factory=list)
+    more: int = 0  # children not shown (past the level's limit)
+    open: bool = False
+
+
+def _visible_ids(user: Any) -> QuerySet[Body, Any]:
+    return scope_filter(user, Perm.ORG_VIEW, Body.objects.all()).values("pk")
+
+
+def tree_level(*, user: Any, on: dt.date, parents: list[int] | None,
+               limit: int, offset: int = 0, keep: set[int] | None = None,
+               ) -> dict[int | None, tuple[list[LevelNode], int]]:
+    """The children on the date of each of `parents` (None: the roots of the user's scope),
+    in tree order: at most `limit` each from `offset`, plus those in `keep` (the path down to a
+    selection) wherever they fall; with the number left out. Three queries, however many
+    bodies: the levels, their sizes, and every shown node's own child count (grouped)."""
+    visible = _visible_ids(user)
+    base = versions_on(on).filter(body__in=visible)
+    if parents is None:  # the roots: visible bodies whose parent that day is not visible
+        level = base.filter(Q(parent__isnull=True) | ~Q(parent__in=visible))
+    else:
+        level = base.filter(parent_id__in=parents)
+    window = Window(RowNumber(), partition_by=None if parents is None else [F("parent_id")],
+                    order_by=[F("body__sort_order").asc(), F("body_id").asc()])
+    fields = ("body_id", "name", "body__kind", "parent_id")
+    rows = list(level.annotate(rank=window).filter(rank__gt=offset, rank__lte=offset + limit)
+                .values(*fields, "rank"))
+    got = {r["body_id"] for r in rows}
+    missing = (keep or set()) - got
+    if missing:  # on the path to the selection, past the level's limit: shown after it
+        rows += [{**r, "rank": offset + limit + 1}
+                 for r in level.filter(body_id__in=missing).values(*fields)]
+    sizes = {(None if parents is None else r["parent_id"]): r["n"] for r in
+             level.order_by().values("parent_id").annotate(n=Count("pk")).values("parent_id", "n")}
+    if parents is None:
+        sizes = {None: sum(sizes.values())}
+    picked: dict[int | None, list[LevelNode]] = {}
+    for r in sorted(rows, key=lambda r: r["rank"]):
+        group = None if parents is None else r["parent_id"]
+        picked.setdefault(group, []).append(LevelNode(
+            r["body_id"], r["name"], r["body__kind"], r["parent_id"]))
+    shown = [n.body_id for nodes in picked.values() for n in nodes]
+    counts = dict(base.filter(parent_id__in=shown).order_by().values("parent_id")
+                  .annotate(n=Count("pk")).values_list("parent_id", "n"))
+    out: dict[int | None, tuple[list[LevelNode], int]] = {}
+    for group in set(sizes) | set(parents or []):
+        nodes = picked.get(group, [])
+        for n in nodes:
+            n.child_count = counts.get(n.body_id, 0)
+        extra = sum(1 for n in nodes if n.body_id in missing)
+        out[group] = (nodes, max(0, sizes.get(group, 0) - offset - limit - extra))
+    return out
+
+
+def path_on(*, user: Any, body: Body, on: dt.date) -> list[int] | None:
+    """The ids from the scope's root down to `body` as the tree stood on the date, or None if
+    the body was not in it that day (one query; one more per level only where it moved)."""
+    visible = _visible_ids(user)
+    ids = set(body.ancestor_ids) | {body.pk}
+    found = {v.body_id: v.parent_id for v in
+             versions_on(on).filter(body__in=visible, body_id__in=ids).only("body_id", "parent_id")}
+    if body.pk not in found:
+        return None
+    chain = [body.pk]
+    while True:
+        parent = found.get(chain[-1])
+        if parent is None:
+            break
+        if parent not in found:  # moved since: the parent of that day is off today's path
+            more = versions_on(on).filter(body__in=visible, body_id=parent).first()
+            if more is None:
+                break  # above the user's scope
+            found[parent] = more.parent_id
+        if parent in chain:
+            break
+        chain.append(parent)
+    return list(reversed(chain))
 
 
 def body_list(*, user: Any, include_ended: bool = False) -> QuerySet[Body]:

@@ -6,6 +6,8 @@ app_name = "org"
 urlpatterns = [
     # Bodies: tree + table, detail, structure changes.
     path("", bodies.tree, name="tree"),
+    # One level of the tree (an htmx fragment): the children of ?parent= as of ?on=.
+    path("tree/nodes/", bodies.tree_nodes, name="tree_nodes"),
     path("bodies/new/", bodies.body_create_view, name="body_create"),
     path("bodies/<int:pk>/", bodies.body_detail, name="body_detail"),
     path("bodies/<int:pk>/edit/", bodies.body_edit, name="body_edit"),

@@ -7,12 +7,15 @@ they may see but not change is a 403 — both before any input is looked at.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +34,15 @@ from dangjian.org.forms import (
     BodyRenameForm,
     add_service_error,
 )
-from dangjian.org.models import ALLOWED_CHILDREN, PARTY_ORG_KINDS, Body, BodyKind, Person, Post
+from dangjian.org.models import (
+    ALLOWED_CHILDREN,
+    PARTY_ORG_KINDS,
+    Body,
+    BodyKind,
+    BodyVersion,
+    Person,
+    Post,
+)
 from dangjian.org.scope import (
     Perm,
     allows,
@@ -116,48 +127,65 @@ def _crumbs(body: Body, last: str) -> list[tuple[str, str]]:
 # The tree ------------------------------------------------------------------------------------
 
 
+TREE_LIMIT = 50  # nodes of one level shown at a time; "更多" fetches the next ones
+TABLE_PAGE = 50  # rows of the children table per page
+
+
+def _tree_day(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    return parse_day(request.GET.get("on")) or today, today
+
+
 def tree(request: HttpRequest) -> HttpResponse:
-    """Left: the tree as of a date. Right: the selected body's children (or, when filtering,
-    its whole subtree) with counts. A fixed number of queries, however large the tree."""
+    """Left: the tree as of a date, a level at a time: the scope's roots, the path down to the
+    selected body and its children; other nodes open on demand (`tree_nodes`). Right: the
+    selected body's children (or, when filtering, its whole subtree) with counts, a page at a
+    time. A fixed number of queries and a bounded page, however large the tree."""
     user = request.user
     require_perm(user, Perm.ORG_VIEW)
-    today = timezone.localdate()
-    on = parse_day(request.GET.get("on")) or today
-    nodes = selectors.tree_on(user=user, on=on)
-    by_id = {n.body_id: n for n in nodes}
+    on, today = _tree_day(request)
     raw = request.GET.get("body", "")
-    selected_id = int(raw) if raw.isdigit() else None
-    if selected_id is not None and selected_id not in by_id:
-        if not bodies(user, Perm.ORG_VIEW).filter(pk=selected_id).exists():
+    chosen: Body | None = None
+    path: list[int] | None = None
+    if raw.isdigit():
+        chosen = bodies(user, Perm.ORG_VIEW).filter(pk=raw).first()
+        if chosen is None:
             raise Http404("组织不存在")
-        messages.warning(request, f"所选组织在{on:%Y-%m-%d}不存在，已显示顶层结构")
-        selected_id = None
-    if selected_id is None and nodes:
-        selected_id = nodes[0].body_id
-    selected = by_id.get(selected_id) if selected_id else None
-
-    # Left tree: roots, the path down to the selection, and the selection's children.
-    expanded: set[int] = set()
-    walker = selected
-    while walker is not None:
-        expanded.add(walker.body_id)
-        walker = by_id.get(walker.parent_id) if walker.parent_id else None
-    parents = {n.parent_id for n in nodes}
-    shown = [
-        {"node": n, "has_children": n.body_id in parents, "open": n.body_id in expanded}
-        for n in nodes if n.parent_id not in by_id or n.parent_id in expanded
-    ]
+        path = selectors.path_on(user=user, body=chosen, on=on)
+        if path is None:
+            messages.warning(request, f"所选组织在{on:%Y-%m-%d}不存在，已显示顶层结构")
+            chosen = None
+    keep = {path[0]} if path else set()
+    roots, more_roots = selectors.tree_level(user=user, on=on, parents=None, limit=TREE_LIMIT,
+                                             keep=keep)[None]
+    if path is None and roots:
+        path = [roots[0].body_id]
+    path = path or []
+    levels = selectors.tree_level(user=user, on=on, parents=path, limit=TREE_LIMIT,
+                                  keep=set(path[1:])) if path else {}
+    selected: selectors.LevelNode | None = None
+    nodes = roots
+    for body_id in path:  # hang each opened level under its node
+        node = next((n for n in nodes if n.body_id == body_id), None)
+        if node is None:
+            break
+        node.open = True
+        node.children, node.more = levels.get(body_id, ([], 0))
+        selected, nodes = node, node.children
 
     # The children table's filters: the bodies export's and the API's (BodyFilter); the tree
     # matches names as of the date, the export the current ones.
     filters = BodyFilter.from_query(request.GET)
     kind, q, show_ended = filters.kind or "", filters.q, filters.include_ended
-    rows: list[Body] = []
+    page = None
     if selected is not None:
-        rows = _table_rows(user, nodes, selected, on=on, kind=kind, q=q, show_ended=show_ended)
+        ids = _table_ids(user, selected, on=on, kind=kind, q=q, show_ended=show_ended)
+        page = Paginator(ids, TABLE_PAGE).get_page(request.GET.get("page"))
+        page.object_list = _table_rows(user, list(page.object_list), on=on)
     return render(request, "org/tree.html", {
-        "on": on, "is_today": on == today, "shown": shown, "selected": selected,
-        "rows": rows, "kind": kind, "q": q,
+        "on": on, "is_today": on == today, "roots": roots, "more_roots": more_roots,
+        "selected": selected, "page": page, "rows": page.object_list if page else [],
+        "kind": kind, "q": q,
         "show_ended": show_ended, "kinds": BodyKind.choices, "searching": bool(q or kind),
         "can_structure": selected is not None and has_perm(user, Perm.ORG_STRUCTURE),
         "export_query": filters.model_copy(update={
@@ -165,48 +193,127 @@ def tree(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _table_rows(user: Any, nodes: list[selectors.TreeNode], selected: selectors.TreeNode, *,
-                on: dt.date, kind: str, q: str, show_ended: bool) -> list[Body]:
+def tree_nodes(request: HttpRequest) -> HttpResponse:
+    """The children of one body as of a date (an htmx fragment of the tree: <li> items, then a
+    "更多" item fetching the next ones). The parent must be in the reader's scope."""
+    user = request.user
+    require_perm(user, Perm.ORG_VIEW)
+    on, today = _tree_day(request)
+    raw = request.GET.get("parent", "")
+    parent = bodies(user, Perm.ORG_VIEW).filter(pk=raw).first() if raw.isdigit() else None
+    if parent is None:
+        raise Http404("组织不存在或不在您的查看范围内")
+    raw_offset = request.GET.get("offset", "")
+    offset = min(int(raw_offset), 10**6) if raw_offset.isdigit() else 0
+    nodes, more = selectors.tree_level(user=user, on=on, parents=[parent.pk], limit=TREE_LIMIT,
+                                       offset=offset)[parent.pk]
+    return render(request, "org/_tree_nodes.html", {
+        "nodes": nodes, "more": more, "parent_id": parent.pk, "next_offset": offset + len(nodes),
+        "on": on, "is_today": on == today, "selected_id": None,
+    })
+
+
+def _subtree_on(root: int, on: dt.date) -> RawSQL:
+    """The ids of every body under `root` as the tree stood on the date (a recursive query:
+    SQLite and PostgreSQL both have it), one subquery however deep."""
+    table = BodyVersion._meta.db_table
+    sql = (f"WITH RECURSIVE sub(id) AS ("
+           f"SELECT body_id FROM {table} WHERE parent_id = %s AND valid_from <= %s"
+           f" AND (valid_to IS NULL OR valid_to > %s)"
+           f" UNION SELECT v.body_id FROM {table} v JOIN sub ON v.parent_id = sub.id"
+           f" WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)"
+           f") SELECT id FROM sub")
+    return RawSQL(sql, (root, on, on, on, on))
+
+
+def _table_ids(user: Any, selected: selectors.LevelNode, *, on: dt.date, kind: str, q: str,
+               show_ended: bool) -> QuerySet[Any]:
+    """The selected body's children that day (or, when searching, its whole subtree), with
+    names as of the date; the current names are matched by the export instead."""
     searching = bool(q or kind)
-    if searching:  # the whole subtree as of the date: the nodes after it, deeper than it
-        start = nodes.index(selected) + 1
-        candidates = []
-        for n in nodes[start:]:
-            if n.depth <= selected.depth:
-                break
-            candidates.append(n)
+    day = selectors.versions_on(on)
+    if searching:
+        candidates = _subtree_on(selected.body_id, on)
+        live = day.filter(body_id__in=candidates)
     else:
-        candidates = [n for n in nodes if n.parent_id == selected.body_id]
-    by_id = {n.body_id: n for n in nodes}
-    matches = [n for n in candidates
-               if (not kind or n.kind == kind) and (not q or q in n.name)]
-    order = {n.body_id: i for i, n in enumerate(matches)}
-    wanted = Q(pk__in=list(order))
+        live = day.filter(parent_id=selected.body_id)
+    if kind:
+        live = live.filter(body__kind=kind)
+    if q:
+        live = live.filter(name__contains=q)
+    wanted = Q(pk__in=live.values("body_id"))
     if show_ended:  # bodies dissolved or merged by the date, last seen under the selection
-        under = [selected.body_id, *(n.body_id for n in candidates)] if searching \
-            else [selected.body_id]
-        ended = Q(valid_to__lte=on, versions__parent_id__in=under,
-                  versions__valid_to=F("valid_to"))
+        last = Q(valid_to__lte=on, versions__valid_to=F("valid_to"))
+        if searching:
+            last &= (Q(versions__parent_id=selected.body_id)
+                     | Q(versions__parent_id__in=_subtree_on(selected.body_id, on)))
+        else:
+            last &= Q(versions__parent_id=selected.body_id)
         if kind:
-            ended &= Q(kind=kind)
+            last &= Q(kind=kind)
         if q:
-            ended &= Q(name__contains=q)
-        wanted |= ended
-    qs: QuerySet[Body] = (
-        bodies(user, Perm.ORG_VIEW).filter(wanted).distinct()
-        .annotate(people_count=people_under(OuterRef("path")))
+            last &= Q(name__contains=q)
+        wanted |= last
+    return (bodies(user, Perm.ORG_VIEW).filter(wanted).distinct().order_by("sort_order", "pk")
+            .values_list("pk", flat=True))
+
+
+def _table_rows(user: Any, ids: list[int], *, on: dt.date) -> list[Body]:
+    """One page of the table: its bodies with their counts and their names of that day."""
+    day = selectors.versions_on(on)
+    visible = bodies(user, Perm.ORG_VIEW).values("pk")
+    version = day.filter(body_id=OuterRef("pk"))
+    rows: list[Body] = list(
+        Body.objects.filter(pk__in=ids)
+        .annotate(child_count=SubqueryCount(day.filter(parent_id=OuterRef("pk"),
+                                                       body__in=visible).values("pk")),
+                  name_on=Coalesce(Subquery(version.values("name")[:1]), F("name")),
+                  parent_on_id=Subquery(version.values("parent_id")[:1]))
     )
-    rows = list(qs)
-    child_counts = Counter(n.parent_id for n in nodes)  # as of the date, from the tree
-    for body in rows:
-        body.child_count = child_counts.get(body.pk, 0)  # type: ignore[attr-defined]
-        node = by_id.get(body.pk)
-        body.name_on = node.name if node else body.name  # type: ignore[attr-defined]
-        parent = by_id.get(node.parent_id) if node and node.parent_id else None
-        body.parent_on = parent.name if parent else ""  # type: ignore[attr-defined]
-        body.ended_on = body.valid_to is not None and body.valid_to <= on  # type: ignore[attr-defined]
-    rows.sort(key=lambda b: (order.get(b.pk, len(order)), b.sort_order, b.pk))
+    order = {pk: i for i, pk in enumerate(ids)}
+    rows.sort(key=lambda b: order[b.pk])
+    _name_rows(rows, on)
+    _count_people(rows)
     return rows
+
+
+def _count_people(rows: list[Body]) -> None:
+    """Each row's current people (unit or party organisation in its subtree): one grouped
+    query over the rows' subtrees, by (unit, party organisation), added up along the paths."""
+    for body in rows:
+        body.people_count = 0  # type: ignore[attr-defined]
+    if not rows:
+        return
+    by_id = {b.pk: b for b in rows}
+    under = Q(pk__in=[])
+    for path in _outermost(b.path for b in rows):
+        under |= Q(unit__path__startswith=path) | Q(branch__path__startswith=path)
+    pairs = (Person.objects.filter(left_on__isnull=True).filter(under).order_by()
+             .values("unit__path", "branch__path").annotate(n=Count("pk")))
+    for pair in pairs:
+        ids = {int(a) for path in (pair["unit__path"], pair["branch__path"]) if path
+               for a in path.strip("/").split("/")}
+        for pk in ids & by_id.keys():
+            by_id[pk].people_count += pair["n"]  # type: ignore[attr-defined]
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """The paths not inside another of them."""
+    out: list[str] = []
+    for path in sorted(set(paths)):
+        if not out or not path.startswith(out[-1]):
+            out.append(path)
+    return out
+
+
+def _name_rows(rows: list[Body], on: dt.date) -> None:
+    """The names that day of the shown rows' parents (one query for the page)."""
+    ids = {b.parent_on_id for b in rows if b.parent_on_id}  # type: ignore[attr-defined]
+    names = dict(selectors.versions_on(on).filter(body_id__in=ids)
+                 .values_list("body_id", "name")) if ids else {}
+    for body in rows:
+        body.parent_on = names.get(body.parent_on_id, "")  # type: ignore[attr-defined]
+        body.ended_on = body.valid_to is not None and body.valid_to <= on  # type: ignore[attr-defined]
 
 
 # A body's page -------------------------------------------------------------------------------

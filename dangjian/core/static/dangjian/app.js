@@ -119,6 +119,50 @@
       history.replaceState(null, "", location.pathname);
     }
   }
+  // The org tree (org/_tree_nodes.html): a node's button shows or hides its children; the
+  // first opening fetches them (htmx, hx-trigger="click once"), later ones only toggle.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".tree-toggle") : null;
+    if (!button) return;
+    var list = button.parentNode.querySelector(":scope > ul");
+    if (!list) return;
+    var open = button.getAttribute("aria-expanded") !== "true";
+    list.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.textContent = open ? "\u25BE" : "\u25B8";
+    button.setAttribute("aria-label", button.getAttribute("aria-label")
+      .replace(open ? "展开" : "收起", open ? "收起" : "展开"));
+  });
+
+  // The body picker (core/_body_picker.html): choosing a result puts its id in the hidden
+  // input and its name in the box; typing again clears the id (the server then reads the
+  // typed name, as it does without JS); "清除" empties both.
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest ? event.target.closest("[data-body-pick]") : null;
+    var clear = event.target.closest ? event.target.closest("[data-body-clear]") : null;
+    var picker = (choice || clear) ? (choice || clear).closest(".body-picker") : null;
+    if (!picker) return;
+    var id = picker.querySelector("input[type=hidden]");
+    var box = picker.querySelector("input.picker-search");
+    var results = picker.querySelector(".picker-results");
+    if (choice) {
+      id.value = choice.getAttribute("data-body-pick");
+      box.value = choice.getAttribute("data-name");
+    } else {
+      id.value = "";
+      box.value = "";
+    }
+    if (results) results.innerHTML = "";
+    box.focus();
+  });
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("picker-search")) return;
+    var picker = box.closest(".body-picker");
+    var id = picker ? picker.querySelector("input[type=hidden]") : null;
+    if (id) id.value = "";
+  });
+
   function ready() {
     codeFromHash();
     filterable();
