@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.org.views import bodies, excel, people, picker, posts
+from dangjian.org.views import bodies, body_picker, excel, people, picker, posts
 
 app_name = "org"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     # One level of the tree (an htmx fragment): the children of ?parent= as of ?on=.
     path("tree/nodes/", bodies.tree_nodes, name="tree_nodes"),
     path("bodies/new/", bodies.body_create_view, name="body_create"),
+    # The body picker (an htmx fragment) that filters and forms choose a body with.
+    path("bodies/pick/", body_picker.body_pick_view, name="body_pick"),
     path("bodies/<int:pk>/", bodies.body_detail, name="body_detail"),
     path("bodies/<int:pk>/edit/", bodies.body_edit, name="body_edit"),
     path("bodies/<int:pk>/rename/", bodies.body_rename_view, name="body_rename"),

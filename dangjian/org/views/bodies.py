@@ -62,6 +62,7 @@ from dangjian.org.services import (
     body_update,
 )
 from dangjian.org.tree import tree_options
+from dangjian.org.views.body_picker import picked_body
 
 # Shared helpers (people.py and posts.py use them too) ----------------------------------------
 
@@ -147,6 +148,17 @@ def tree(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("body", "")
     chosen: Body | None = None
     path: list[int] | None = None
+    find_text = ""
+    if not raw and request.GET.get("body_name", "").strip():  # the finder, typed without JS
+        try:
+            chosen, why = picked_body(request, None)
+        except Http404:
+            chosen, why = None, "所选组织不存在或不在您的查看范围内"
+        if chosen is None:
+            messages.warning(request, why)
+            find_text = request.GET["body_name"].strip()[:40]
+        else:
+            raw = str(chosen.pk)
     if raw.isdigit():
         chosen = bodies(user, Perm.ORG_VIEW).filter(pk=raw).first()
         if chosen is None:
@@ -184,8 +196,8 @@ def tree(request: HttpRequest) -> HttpResponse:
         page.object_list = _table_rows(user, list(page.object_list), on=on)
     return render(request, "org/tree.html", {
         "on": on, "is_today": on == today, "roots": roots, "more_roots": more_roots,
-        "selected": selected, "page": page, "rows": page.object_list if page else [],
-        "kind": kind, "q": q,
+        "find_text": find_text, "selected": selected, "page": page,
+        "rows": page.object_list if page else [], "kind": kind, "q": q,
         "show_ended": show_ended, "kinds": BodyKind.choices, "searching": bool(q or kind),
         "can_structure": selected is not None and has_perm(user, Perm.ORG_STRUCTURE),
         "export_query": filters.model_copy(update={
@@ -319,11 +331,17 @@ def _name_rows(rows: list[Body], on: dt.date) -> None:
 # A body's page -------------------------------------------------------------------------------
 
 
+CHILDREN_SHOWN = 50  # on a body's page; the tree lists them all, a page at a time
+
+
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     body = _visible_body(request, pk)
-    children = (bodies(user, Perm.ORG_VIEW).filter(parent=body)
-                .order_by("-valid_to", "sort_order", "pk"))
+    children_qs = (bodies(user, Perm.ORG_VIEW).filter(parent=body)
+                   .order_by("-valid_to", "sort_order", "pk"))
+    children = list(children_qs[:CHILDREN_SHOWN + 1])
+    children_total = (len(children) if len(children) <= CHILDREN_SHOWN
+                      else children_qs.count())
     posts = scope_filter(user, Perm.ORG_VIEW,
                          Post.objects.filter(body=body).current().select_related("person"))
     people = scope_filter(user, Perm.ORG_VIEW, Person.objects.filter(left_on__isnull=True))
@@ -339,7 +357,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "body": body,
         "kind_label": BodyKind(body.kind).label,
         "versions": body.versions.select_related("parent").order_by("valid_from"),
-        "children": children,
+        "children": children[:CHILDREN_SHOWN], "children_total": children_total,
         "posts": posts,
         "counts": counts,
         "predecessors": predecessors,

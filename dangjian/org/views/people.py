@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dangjian.evidence.services import evidence_for
 from dangjian.org import selectors
-from dangjian.org.filters import PersonFilter, body_in_scope
+from dangjian.org.filters import PersonFilter
 from dangjian.org.forms import PersonForm, PersonLeaveForm, add_service_error, person_initial
 from dangjian.org.models import (
     PARTY_ORG_KINDS,
@@ -37,7 +37,8 @@ from dangjian.org.scope import (
     scope_q,
 )
 from dangjian.org.services import person_create, person_id_reveal, person_leave, person_update
-from dangjian.org.views.bodies import body_options, covers, form_page
+from dangjian.org.views.bodies import covers, form_page
+from dangjian.org.views.body_picker import picked_body
 
 
 def _visible_person(request: HttpRequest, pk: int) -> Person:
@@ -61,17 +62,18 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
     filters = PersonFilter.from_query(request.GET)  # the same filters as its export and the API
     for label in filters.ignored:
         messages.warning(request, f"筛选条件“{label}”的值无效，已忽略")
-    visible = bodies(user, Perm.ORG_VIEW)
     try:
-        body = body_in_scope(user, filters.body)
+        body, why = picked_body(request, filters.body)
     except Http404:
-        messages.warning(request, "所选组织不存在或不在您的查看范围内，已显示全部人员")
-        filters.body, body = None, None
+        body, why = None, "所选组织不存在或不在您的查看范围内，已显示全部人员"
+    if why:
+        messages.warning(request, why)
+    filters.body = body.pk if body else None
     qs = filters.queryset(user, body)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "org/person_list.html", {
         "page": page, "filters": filters, "statuses": PoliticalStatus.choices,
-        "body": body, "body_choices": body_options(visible.filter(valid_to__isnull=True)),
+        "body": body, "body_text": "" if body else request.GET.get("body_name", "")[:40],
         "can_create": has_perm(user, Perm.ORG_EDIT), "query": filters.to_query(),
     })
 

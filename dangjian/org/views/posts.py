@@ -9,13 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from dangjian.org.filters import PostFilter, body_in_scope
+from dangjian.org.filters import PostFilter
 from dangjian.org.forms import PostAssignForm, PostEndForm, add_service_error
 from dangjian.org.models import Post, PostKind
 from dangjian.org.scope import Perm, bodies, has_perm, require_body, require_perm, scope_filter
 from dangjian.org.services import post_assign, post_end
 from dangjian.org.services.posts import POST_BODY_KINDS
-from dangjian.org.views.bodies import body_options, covers, form_page
+from dangjian.org.views.bodies import covers, form_page
+from dangjian.org.views.body_picker import picked_body
 from dangjian.org.views.picker import people_in_reach, use_picker
 
 POST_HOLDING_KINDS = sorted(set().union(*POST_BODY_KINDS.values()))
@@ -27,12 +28,13 @@ def post_list_view(request: HttpRequest) -> HttpResponse:
     filters = PostFilter.from_query(request.GET)  # the same filters as its export and the API
     if "on" in request.GET and request.GET["on"] and filters.on is None:
         messages.warning(request, "日期格式应为“年-月-日”，已显示现任职务")
-    visible = bodies(user, Perm.ORG_VIEW)
     try:
-        body = body_in_scope(user, filters.body)
+        body, why = picked_body(request, filters.body)
     except Http404:
-        messages.warning(request, "所选组织不存在或不在您的查看范围内，已显示全部组织")
-        filters.body, body = None, None
+        body, why = None, "所选组织不存在或不在您的查看范围内，已显示全部组织"
+    if why:
+        messages.warning(request, why)
+    filters.body = body.pk if body else None
     qs = filters.queryset(user, body)
     page = Paginator(qs.order_by("body__path", "kind", "-start", "pk"), 50).get_page(
         request.GET.get("page"))
@@ -41,8 +43,7 @@ def post_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "org/post_list.html", {
         "page": page, "filters": filters, "on": filters.on,
         "show_all": not filters.current and filters.on is None, "kinds": PostKind.choices,
-        "body": body, "body_choices": body_options(visible.filter(valid_to__isnull=True)
-                                                   .filter(kind__in=POST_HOLDING_KINDS)),
+        "body": body, "body_text": "" if body else request.GET.get("body_name", "")[:40],
         "can_assign": has_perm(user, Perm.ORG_EDIT), "query": filters.to_query(),
     })
 

@@ -148,6 +148,10 @@
     if (choice) {
       id.value = choice.getAttribute("data-body-pick");
       box.value = choice.getAttribute("data-name");
+      if (picker.hasAttribute("data-submit-on-pick") && picker.closest("form")) {
+        picker.closest("form").requestSubmit();
+        return;
+      }
     } else {
       id.value = "";
       box.value = "";
