@@ -40,6 +40,8 @@ from dangjian.org.services import person_create, person_id_reveal, person_leave,
 from dangjian.org.views.bodies import covers, form_page
 from dangjian.org.views.body_picker import picked_body
 
+PAGE_SIZE = 50  # rows per page of the list
+
 
 def _visible_person(request: HttpRequest, pk: int) -> Person:
     qs = scope_filter(request.user, Perm.ORG_VIEW,
@@ -70,7 +72,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         messages.warning(request, why)
     filters.body = body.pk if body else None
     qs = filters.queryset(user, body)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "org/person_list.html", {
         "page": page, "filters": filters, "statuses": PoliticalStatus.choices,
         "body": body, "body_text": "" if body else request.GET.get("body_name", "")[:40],

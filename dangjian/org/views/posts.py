@@ -21,6 +21,8 @@ from dangjian.org.views.picker import people_in_reach, use_picker
 
 POST_HOLDING_KINDS = sorted(set().union(*POST_BODY_KINDS.values()))
 
+PAGE_SIZE = 50  # rows per page of the list
+
 
 def post_list_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -36,7 +38,7 @@ def post_list_view(request: HttpRequest) -> HttpResponse:
         messages.warning(request, why)
     filters.body = body.pk if body else None
     qs = filters.queryset(user, body)
-    page = Paginator(qs.order_by("body__path", "kind", "-start", "pk"), 50).get_page(
+    page = Paginator(qs.order_by("body__path", "kind", "-start", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     for post in page:
         post.can_end = post.end is None and covers(user, Perm.ORG_EDIT, post.body)  # type: ignore[attr-defined]
