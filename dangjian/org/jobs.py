@@ -7,10 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
+from django.utils import timezone
 
 from dangjian.jobs.models import Job
 from dangjian.jobs.registry import JobFailed, Progress, job_kind
-from dangjian.org.excel import SPECS, import_workbook, problems_bytes
+from dangjian.org.excel import SPECS, export_bytes, import_workbook, problems_bytes
+from dangjian.org.excel.exporting import export_count, export_filter
 from dangjian.org.scope import Perm, require_perm
 
 PROBLEMS_KEPT = 500  # on the page; the .xlsx has them all
@@ -48,3 +51,27 @@ def import_file(job: Job, progress: Progress) -> dict[str, Any]:
     job.save_output(f"导入问题-{spec.title}.xlsx", problems_bytes(found))
     return {"ok": False, "kind": spec.kind, "title": spec.title, "count": len(found),
             "problems": [list(p) for p in found[:PROBLEMS_KEPT]]}
+
+
+@job_kind("org.export", label="Excel导出", retry=True, result_template="org/_export_result.html")
+def export_file(job: Job, progress: Progress) -> dict[str, Any]:
+    """A large export (more rows than the page writes at once): the same rows, filters and
+    masking as the page's download, as its owner may see them now; the file is the job's
+    output. Retry-safe: it only reads."""
+    spec = SPECS.get(str(job.params.get("kind")))
+    if spec is None:
+        raise JobFailed("没有这种导出内容")
+    actor = job.owner
+    try:
+        require_perm(actor, Perm.ORG_VIEW)
+        filters = export_filter(actor, spec.kind, QueryDict(str(job.params.get("query", ""))))
+    except (PermissionDenied, Http404) as exc:
+        raise JobFailed(f"{exc}，未导出") from exc
+    total = export_count(user=actor, kind=spec.kind, filters=filters)
+    progress.update(stage="正在导出", done=0, total=total)
+    data = export_bytes(user=actor, kind=spec.kind, filters=filters,
+                        told=lambda n: progress.update(done=n))
+    progress.update(stage="正在保存文件", done=total, total=total)
+    today = timezone.localdate()
+    job.save_output(f"{spec.export_name}-{today:%Y-%m-%d}.xlsx", data)
+    return {"kind": spec.kind, "title": spec.title, "rows": total}

@@ -148,23 +148,58 @@ def _cell(spec: SheetSpec, key: str, value: Any) -> Any:
     return value
 
 
-def _rows(user: Any, kind: str, filters: ExportFilter, ctx: _Context) -> Iterator[list[Any]]:
-    """The rows in the spec's column order; a fixed number of queries however many rows."""
+def _rows(user: Any, kind: str, filters: ExportFilter, ctx: _Context,
+          told: Callable[[int], None] | None = None) -> Iterator[list[Any]]:
+    """The rows in the spec's column order; a fixed number of queries however many rows.
+    `told(n)` hears how many were written, every TELL_EVERY rows."""
     spec = SPECS[kind]
     source, to_row = _SOURCES[kind]
-    for obj in source(user, filters).iterator(chunk_size=2000):
+    keys = [c.key for c in spec.columns]
+    for n, obj in enumerate(source(user, filters).iterator(chunk_size=2000), start=1):
         row = to_row(obj, ctx)
-        yield [_cell(spec, c.key, row[c.key]) for c in spec.columns]
+        yield [_cell(spec, key, row[key]) for key in keys]
+        if told is not None and n % TELL_EVERY == 0:
+            told(n)
+
+
+TELL_EVERY = 500
+
+
+def export_count(*, user: Any, kind: str, filters: ExportFilter) -> int:
+    """How many rows the export would have (one query)."""
+    source, _ = _SOURCES[kind]
+    return source(user, filters).count()
 
 
 def export_rows(*, user: Any, kind: str, filters: ExportFilter) -> Iterator[list[Any]]:
     return _rows(user, kind, filters, _Context(user))
 
 
-def export_bytes(*, user: Any, kind: str, filters: ExportFilter) -> bytes:
+def export_bytes(*, user: Any, kind: str, filters: ExportFilter,
+                 told: Callable[[int], None] | None = None) -> bytes:
+    """The .xlsx, written in openpyxl's write-only mode as the rows are read."""
     ctx = _Context(user)
-    data = rows_bytes(SPECS[kind], _rows(user, kind, filters, ctx))
+    data = rows_bytes(SPECS[kind], _rows(user, kind, filters, ctx, told))
     if ctx.revealed:
         person_ids_exported(actor=user, what=SPECS[kind].export_name, count=ctx.revealed,
                             scope_path=ctx.revealed_path or "")
     return data
+
+
+def export_filter(user: Any, kind: str, query: Any) -> ExportFilter:
+    """A list page's own filters (its query string), as the page reads them: one ListFilter
+    per list, the page's and the API's definition. A body outside the user's scope is a 404."""
+    from dangjian.org.filters import BodyFilter, PersonFilter, PostFilter, body_in_scope
+
+    if kind == "people":
+        people = PersonFilter.from_query(query)
+        return ExportFilter(q=people.q, body=body_in_scope(user, people.body),
+                            status=people.political_status or "",
+                            include_ended=people.include_left)
+    if kind == "posts":
+        posts = PostFilter.from_query(query)
+        return ExportFilter(body=body_in_scope(user, posts.body), kind=posts.kind or "",
+                            include_ended=not posts.current, on=posts.on)
+    found = BodyFilter.from_query(query)
+    return ExportFilter(q=found.q, body=body_in_scope(user, found.body),
+                        kind=found.kind or "", include_ended=found.include_ended)

@@ -10,12 +10,13 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dangjian.documents.xlsx import append_values
+from dangjian.documents.xlsx import append_values, text_cell
 from dangjian.org.excel.columns import DATE_FORMAT, MAX_BYTES, MAX_ROWS, ColType, Column, SheetSpec
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -140,12 +141,66 @@ def _general_rules(spec: SheetSpec) -> list[str]:
 
 def rows_bytes(spec: SheetSpec, rows: Iterable[Sequence[Any]]) -> bytes:
     """An export: the data sheet with every column (export-only ones last) and the rows."""
-    workbook = Workbook()
-    ws = workbook.active
-    data_sheet(ws, spec, spec.columns, notes=False)
+    buffer = io.BytesIO()
+    rows_write(spec, rows, buffer)
+    return buffer.getvalue()
+
+
+def rows_write(spec: SheetSpec, rows: Iterable[Sequence[Any]], out: Any) -> int:
+    """The export written to `out` (a path or a binary file) as the rows come, in openpyxl's
+    write-only mode: memory stays flat however many rows. The sheet is the import template's
+    data sheet (styled header, formats, dropdowns), without its notes. Returns the rows."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(spec.title)
+    columns = spec.columns
+    for i, column in enumerate(columns, start=1):
+        dims = ws.column_dimensions[get_column_letter(i)]
+        dims.width = column.width
+    ws.freeze_panes = "A2"
+    last = MAX_ROWS + 1
+    for i, column in enumerate(columns, start=1):
+        labels = column.labels()
+        if labels and not column.export_only:
+            letter = get_column_letter(i)
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(labels) + '"',
+                allow_blank=not column.required, showErrorMessage=True,
+                errorTitle="无效的值", error=f"“{column.header}”请从下拉列表中选择",
+            )
+            validation.add(f"{letter}2:{letter}{last}")
+            ws.data_validations.append(validation)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font = _REQUIRED if column.required else _BOLD
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        header.append(cell)
+    ws.append(header)
+    formats = [_CELL_FORMATS.get(c.coltype) for c in columns]
+    n = 0
     for row in rows:
-        append_values(ws, row)
-    return to_bytes(workbook)
+        ws.append([_data_cell(ws, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+        n += 1
+    workbook.save(out)
+    return n
+
+
+_CELL_FORMATS = {ColType.DATE: "yyyy-mm-dd", **{t: "@" for t in _TEXT_TYPES}}
+
+
+def _data_cell(ws: Any, value: Any, fmt: str | None) -> Any:
+    """A value as written: formula-like text kept as text; dates and text columns in the
+    template's formats (a write-only sheet has no column formats: each cell carries its own)."""
+    if value is None or value == "":
+        return None
+    cell = text_cell(ws, value)
+    if fmt is None or (fmt == "@" and not isinstance(value, str)):
+        return cell
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = fmt
+    return cell
 
 
 def problems_bytes(problems: Iterable[tuple[int | None, str, str]]) -> bytes:

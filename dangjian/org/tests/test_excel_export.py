@@ -204,3 +204,37 @@ def test_ended_records_only_on_request_and_not_importable_as_such(county, login)
     found = problems(result)
     assert len(found) == 1 and found[0][1] == "调离日期" and "导入时须为空" in found[0][2]
     assert not Person.objects.filter(unit=a.unit).exists()
+
+
+@pytest.mark.req("R0.8")
+def test_a_large_export_is_written_by_the_worker_and_offered_on_its_page(
+        county, login, monkeypatch, settings, tmp_path):
+    """Past EXPORT_INLINE_MAX rows the page queues org.export and sends the user to the job;
+    the file the job keeps is a real workbook with every row, masked as the download is."""
+    from dangjian.jobs.models import Job, JobState
+    from dangjian.jobs.testing import run_jobs
+    from dangjian.org.models import Person
+    from dangjian.org.views import excel
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    client = login(county.user("wc_admin"))
+    expected = Person.objects.filter(left_on__isnull=True).count()
+    small = client.get(reverse("org:export", args=["people"]))
+    assert small.status_code == 200 and small["Content-Type"].startswith("application/vnd")
+    monkeypatch.setattr(excel, "EXPORT_INLINE_MAX", expected - 1)
+    response = client.get(reverse("org:export", args=["people"]), {"political_status": ""})
+    job = Job.objects.get(kind="org.export")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert run_jobs() == 1
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error
+    assert job.result["rows"] == expected
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert f"已导出{expected}条人员记录" in page and reverse("jobs:output", args=[job.pk]) in page
+    data = b"".join(client.get(reverse("jobs:output", args=[job.pk])).streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and len(rows) == expected + 1
+    names = {r[0] for r in rows[1:]}
+    assert names == set(Person.objects.filter(left_on__isnull=True).values_list("name", flat=True))
+    assert sheet.freeze_panes == "A2"

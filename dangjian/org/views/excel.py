@@ -13,15 +13,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from dangjian.jobs.services import job_submit
 from dangjian.org.excel import (
     SPECS,
-    ExportFilter,
     SheetSpec,
     export_bytes,
     template_bytes,
     xlsx_response,
 )
 from dangjian.org.excel.columns import MAX_BYTES, MAX_ROWS
+from dangjian.org.excel.exporting import export_count, export_filter
 from dangjian.org.excel.reading import bomb_problem
-from dangjian.org.filters import BodyFilter, PersonFilter, PostFilter, body_in_scope
 from dangjian.org.scope import Perm, has_perm, require_perm
 
 _TRUE = {"1", "on", "true", "yes"}
@@ -50,29 +49,24 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
                          f"{spec.kind}-template.xlsx")
 
 
-def _filters(request: HttpRequest, spec: SheetSpec) -> ExportFilter:
-    """The list page's own filters, as its page reads them: one ListFilter per list, the
-    page's and the API's definition. A body outside the user's scope is a 404."""
-    get = request.GET
-    if spec.kind == "people":
-        people = PersonFilter.from_query(get)
-        return ExportFilter(q=people.q, body=body_in_scope(request.user, people.body),
-                            status=people.political_status or "",
-                            include_ended=people.include_left)
-    if spec.kind == "posts":
-        posts = PostFilter.from_query(get)
-        return ExportFilter(body=body_in_scope(request.user, posts.body), kind=posts.kind or "",
-                            include_ended=not posts.current, on=posts.on)
-    found = BodyFilter.from_query(get)
-    return ExportFilter(q=found.q, body=body_in_scope(request.user, found.body),
-                        kind=found.kind or "", include_ended=found.include_ended)
+EXPORT_INLINE_MAX = 2000  # rows; a larger export is written by the worker (org.export)
 
 
 @require_safe
 def export_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """Up to EXPORT_INLINE_MAX rows: the file at once. More: a background job, and the user is
+    sent to its page, which offers the file when it is written."""
     require_perm(request.user, Perm.ORG_VIEW)
     spec = _spec_or_404(kind)
-    data = export_bytes(user=request.user, kind=spec.kind, filters=_filters(request, spec))
+    filters = export_filter(request.user, spec.kind, request.GET)
+    if export_count(user=request.user, kind=spec.kind, filters=filters) > EXPORT_INLINE_MAX:
+        query = request.GET.urlencode()
+        job = job_submit(actor=request.user, kind="org.export",
+                         params={"kind": spec.kind, "query": query},
+                         key=f"{spec.kind}:{hashlib.sha256(query.encode()).hexdigest()[:32]}",
+                         label=f"Excel导出{spec.title}")
+        return redirect(job.get_absolute_url())
+    data = export_bytes(user=request.user, kind=spec.kind, filters=filters)
     today = timezone.localdate()
     return xlsx_response(data, f"{spec.export_name}-{today:%Y-%m-%d}.xlsx",
                          f"{spec.kind}-{today:%Y-%m-%d}.xlsx")
