@@ -137,15 +137,15 @@ _SOURCES: dict[str, tuple[Callable[[Any, ExportFilter], QuerySet[Any]],
 }
 
 
-def _cell(spec: SheetSpec, key: str, value: Any) -> Any:
+def _converter(spec: SheetSpec, key: str) -> Callable[[Any], Any]:
+    """`_cell` for one column, with its labels looked up once (not once per row)."""
     column = spec.column(key)
     if column.coltype == ColType.BOOL:
-        return "是" if value else "否"
+        return lambda value: "是" if value else "否"
     if column.coltype == ColType.CHOICE and column.choices is not None:
-        return dict(column.choices.choices).get(value, value) if value else ""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
+        labels = dict(column.choices.choices)
+        return lambda value: labels.get(value, value) if value else ""
+    return lambda value: value.date() if isinstance(value, dt.datetime) else value
 
 
 def _rows(user: Any, kind: str, filters: ExportFilter, ctx: _Context,
@@ -154,10 +154,10 @@ def _rows(user: Any, kind: str, filters: ExportFilter, ctx: _Context,
     `told(n)` hears how many were written, every TELL_EVERY rows."""
     spec = SPECS[kind]
     source, to_row = _SOURCES[kind]
-    keys = [c.key for c in spec.columns]
+    cells = [(c.key, _converter(spec, c.key)) for c in spec.columns]
     for n, obj in enumerate(source(user, filters).iterator(chunk_size=2000), start=1):
         row = to_row(obj, ctx)
-        yield [_cell(spec, key, row[key]) for key in keys]
+        yield [convert(row[key]) for key, convert in cells]
         if told is not None and n % TELL_EVERY == 0:
             told(n)
 

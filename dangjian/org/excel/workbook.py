@@ -3,6 +3,7 @@ template with its 说明 sheet, the error report, and the download response."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -10,7 +11,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -156,6 +157,8 @@ def rows_write(spec: SheetSpec, rows: Iterable[Sequence[Any]], out: Any) -> int:
     for i, column in enumerate(columns, start=1):
         dims = ws.column_dimensions[get_column_letter(i)]
         dims.width = column.width
+        if column.coltype in _TEXT_TYPES:
+            dims.number_format = "@"  # what is typed in later stays text, as in the template
     ws.freeze_panes = "A2"
     last = MAX_ROWS + 1
     for i, column in enumerate(columns, start=1):
@@ -177,30 +180,24 @@ def rows_write(spec: SheetSpec, rows: Iterable[Sequence[Any]], out: Any) -> int:
         cell.alignment = Alignment(horizontal="center", vertical="center")
         header.append(cell)
     ws.append(header)
-    formats = [_CELL_FORMATS.get(c.coltype) for c in columns]
     n = 0
     for row in rows:
-        ws.append([_data_cell(ws, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+        ws.append([_data_cell(ws, value) for value in row])
         n += 1
     workbook.save(out)
     return n
 
 
-_CELL_FORMATS = {ColType.DATE: "yyyy-mm-dd", **{t: "@" for t in _TEXT_TYPES}}
-
-
-def _data_cell(ws: Any, value: Any, fmt: str | None) -> Any:
-    """A value as written: formula-like text kept as text; dates and text columns in the
-    template's formats (a write-only sheet has no column formats: each cell carries its own)."""
-    if value is None or value == "":
-        return None
-    cell = text_cell(ws, value)
-    if fmt is None or (fmt == "@" and not isinstance(value, str)):
-        return cell
-    if not isinstance(cell, Cell):
+def _data_cell(ws: Any, value: Any) -> Any:
+    """A value as written: formula-like text kept as text, a date in the template's format
+    (a write-only sheet would write it as a bare number); anything else as it is."""
+    if isinstance(value, dt.date):
         cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = fmt
-    return cell
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, str):
+        return text_cell(ws, value) if value else None
+    return value
 
 
 def problems_bytes(problems: Iterable[tuple[int | None, str, str]]) -> bytes:
