@@ -183,3 +183,58 @@ def test_choose_people_with_the_picker_on_a_phone(
     expect(page.locator(".messages")).to_contain_text(f"已添加述职对象{person.name}")
     added = Assignment.objects.get(plan=plan, tier="party_org", reporter=person)
     assert added.reporter_body_id == dept.committee.pk
+
+
+@pytest.mark.browser
+@pytest.mark.req("R0.1", "R0.2")
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+def test_open_the_tree_a_level_at_a_time_and_pick_a_body_for_the_people_list(
+    transactional_db: None, live_server: Any, chromium: Any, artifacts: Path,
+    size: tuple[int, int],
+) -> None:
+    """The tree opens a node's children where it stands, without leaving the page; the people
+    list's 所在组织 is found by typing part of its name and tapping it."""
+    from playwright.sync_api import expect
+
+    county = build_county()
+    dept = county.depts[1]
+    width, height = size
+    phone = width < 600
+    page = chromium.new_page(viewport={"width": width, "height": height}, locale="zh-CN",
+                             is_mobile=phone, has_touch=phone)
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "t_wc_admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"{live_server.url}/org/")
+    tree = page.locator(".org-tree")
+    expect(tree.get_by_role("link", name=dept.committee.name)).to_have_count(0)
+    tree.get_by_role("button", name=f"展开“{dept.unit.name}”的3个下级").click()
+    expect(tree.get_by_role("link", name=dept.committee.name, exact=True)).to_be_visible()
+    _settled(page)
+    tree.get_by_role("button", name=f"展开“{dept.committee.name}”的2个下级").click()
+    expect(tree.get_by_role("link", name=dept.branches[1].name, exact=True)).to_be_visible()
+    _settled(page)
+    tag = "desktop" if not phone else "phone"
+    page.screenshot(path=str(artifacts / f"org-tree-lazy-{tag}.png"), full_page=True)
+    tree.get_by_role("button", name=f"收起“{dept.unit.name}”的3个下级").click()
+    expect(tree.get_by_role("link", name=dept.committee.name, exact=True)).to_be_hidden()
+
+    page.goto(f"{live_server.url}/org/people/")
+    box = page.get_by_role("searchbox", name="所在组织")
+    box.fill("第2党支部")
+    choice = page.locator(".picker-options .picker-option",
+                          has_text=dept.branches[1].name)
+    expect(choice).to_contain_text(dept.unit.name)  # its parents, to tell namesakes apart
+    _settled(page)
+    page.screenshot(path=str(artifacts / f"org-people-picker-{tag}.png"), full_page=True)
+    choice.click()
+    expect(box).to_have_value(dept.branches[1].name)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("h1")).to_have_text(f"人员：{dept.branches[1].name}")
+    expect(page.locator("table.list tbody")).to_contain_text(dept.people[3].name)
+    expect(box).to_have_value(dept.branches[1].name)
+    page.screenshot(path=str(artifacts / f"org-people-{tag}.png"), full_page=True)
