@@ -135,29 +135,26 @@
   });
 
   // The body picker (core/_body_picker.html): choosing a result puts its id in the hidden
-  // input and its name in the box; typing again clears the id (the server then reads the
-  // typed name, as it does without JS); "清除" empties both.
+  // input and its name in the box; typing (or the box's own clear button) clears the id, and
+  // the server then reads the typed name, as it does without JS.
   document.addEventListener("click", function (event) {
     var choice = event.target.closest ? event.target.closest("[data-body-pick]") : null;
-    var clear = event.target.closest ? event.target.closest("[data-body-clear]") : null;
-    var picker = (choice || clear) ? (choice || clear).closest(".body-picker") : null;
+    var picker = choice ? choice.closest(".body-picker") : null;
     if (!picker) return;
-    var id = picker.querySelector("input[type=hidden]");
     var box = picker.querySelector("input.picker-search");
-    var results = picker.querySelector(".picker-results");
-    if (choice) {
-      id.value = choice.getAttribute("data-body-pick");
-      box.value = choice.getAttribute("data-name");
-      if (picker.hasAttribute("data-submit-on-pick") && picker.closest("form")) {
-        picker.closest("form").requestSubmit();
-        return;
-      }
-    } else {
-      id.value = "";
-      box.value = "";
+    picker.querySelector("input[type=hidden]").value = choice.getAttribute("data-body-pick");
+    box.value = choice.getAttribute("data-name");
+    picker.querySelector(".picker-results").innerHTML = "";
+    if (picker.hasAttribute("data-submit-on-pick") && picker.closest("form")) {
+      picker.closest("form").requestSubmit();
+      return;
     }
-    if (results) results.innerHTML = "";
     box.focus();
+  });
+  document.addEventListener("click", function (event) {  // a click elsewhere closes the list
+    document.querySelectorAll(".body-picker .picker-results").forEach(function (results) {
+      if (!results.parentNode.contains(event.target)) results.innerHTML = "";
+    });
   });
   document.addEventListener("input", function (event) {
     var box = event.target;
