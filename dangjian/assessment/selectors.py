@@ -98,7 +98,8 @@ def results(*, user: Any, scheme: Scheme) -> list[DeptRow]:
     assessments = list(assessment_list(user=user, scheme=scheme))
     ids = [a.pk for a in assessments]
     leaders: dict[int, list[Leader]] = defaultdict(list)
-    for leader in Leader.objects.filter(assessment__in=ids).select_related("person"):
+    for leader in Leader.objects.filter(assessment__in=ids).select_related("person").defer(
+            "person__id_number"):  # not shown: nothing to unseal
         leaders[leader.assessment_id].append(leader)
     totals = {kind: scoring.totals(scheme.set_of(kind)) for kind in SubjectKind}
     judgements = {(j.assessment_id, j.kind, j.person_id): j

@@ -3,11 +3,12 @@ permission that makes it appear (the pages themselves check scope again)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from dangjian.org.scope import Perm, has_perm
 
@@ -55,13 +56,20 @@ def add_section(section: Section, before: str = "整改与测评") -> None:
     MENU.insert(labels.index(before) if before in labels else len(MENU) - 1, section)
 
 
+@functools.lru_cache(maxsize=256)
+def _address(url_name: str, prefix: str) -> str:
+    """An entry's address: the same for every request under one script prefix, so it is
+    reversed once per process rather than on every page."""
+    return reverse(url_name)
+
+
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     path = request.path
     sections: list[dict[str, Any]] = []
     for section in MENU:
         entries: list[dict[str, Any]] = [
-            {"label": e.label, "url": reverse(e.url_name), "active": False}
+            {"label": e.label, "url": _address(e.url_name, get_script_prefix()), "active": False}
             for e in section.entries if has_perm(user, e.perm)
         ]
         if entries:

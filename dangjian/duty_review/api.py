@@ -73,7 +73,7 @@ from dangjian.duty_review.services import (
     report_save,
     report_transition,
 )
-from dangjian.duty_review.services.meetings import rectification_plan_of, require_chair
+from dangjian.duty_review.services.meetings import rectification_plans_of, require_chair
 from dangjian.duty_review.services.plans import work_committee
 from dangjian.duty_review.services.reports import (
     carried_items,
@@ -657,10 +657,12 @@ def meeting_results(request: HttpRequest, pk: int) -> dict[str, Any]:
     meeting = _meeting(request.user, pk)
     closed = _closed(meeting)
     rows = selectors.meeting_rows(meeting, with_results=closed)
+    plans = rectification_plans_of([row.assignment for row in rows]) \
+        if meeting.rectification_at else {}
     out = []
     for row in rows:
         r = row.result
-        plan = rectification_plan_of(row.assignment) if meeting.rectification_at else None
+        plan = plans.get(row.assignment.pk)
         out.append({
             "assignment_id": row.assignment.pk, "reporter_name": row.assignment.reporter.name,
             "reporter_body_name": row.assignment.reporter_body.name,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Model, Q, QuerySet
 
@@ -23,6 +23,9 @@ from dangjian.duty_review.models import (
 from dangjian.duty_review.workflow import REVIEW_STAGES, stage_bodies
 from dangjian.org.models import Body
 from dangjian.org.scope import Perm, grants_for, scope_q
+
+if TYPE_CHECKING:
+    from dangjian.rectification.models import Plan as RectificationPlan
 
 _SELF = {Assignment: "reporter_id", DutyReport: "assignment__reporter_id",
          Remark: "assignment__reporter_id", CountyEvaluation: "assignment__reporter_id"}
@@ -45,7 +48,7 @@ def plan_for_year(year: Any) -> ReviewPlan | None:
 def assignment_list(*, user: Any, plan: ReviewPlan, tier: str = "", query: str = ""
                     ) -> QuerySet[Assignment]:
     qs = visible(user, plan.assignments.select_related(
-        "reporter", "reporter_body", "upper_body", "report"))
+        "reporter", "reporter_body", "upper_body", "report").defer("reporter__id_number"))
     if tier:
         qs = qs.filter(tier=tier)
     if query:
@@ -69,7 +72,8 @@ def late_reports(*, user: Any, plan: ReviewPlan, today: dt.date) -> QuerySet[Dut
     return visible(user, DutyReport.objects.filter(
         assignment__plan=plan, assignment__active=True, assignment__deadline__lt=today,
         status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED],
-    )).select_related("assignment__reporter", "assignment__reporter_body").order_by(
+    )).select_related("assignment__reporter", "assignment__reporter_body").defer(
+        "assignment__reporter__id_number").order_by(
         "assignment__deadline", "assignment__reporter_body__path")
 
 
@@ -94,9 +98,14 @@ def review_queue(*, user: Any) -> list[tuple[DutyReport, Body]]:
         near |= Q(assignment__plan__owner_body__path__startswith=g.path) if g.recursive else Q(
             assignment__plan__owner_body__path=g.path)
     qs = DutyReport.objects.filter(near, status__in=REVIEW_STAGES).select_related(
-        "assignment__plan__owner_body", "assignment__plan__year", "assignment__reporter",
-        "assignment__reporter_body__parent").order_by("assignment__deadline", "id")
+        "assignment__reporter", "assignment__reporter_body").defer(
+        "assignment__reporter__id_number").order_by("assignment__deadline", "id")
     reports = list(qs[:500])
+    # The few plans once each (with their year and owner), shared by their reports' rows.
+    plans = ReviewPlan.objects.select_related("owner_body", "year").in_bulk(
+        {r.assignment.plan_id for r in reports})
+    for r in reports:
+        r.assignment.plan = plans[r.assignment.plan_id]
     bodies = stage_bodies([(r.assignment, r.status) for r in reports])
     return [(report, body) for report, body in zip(reports, bodies, strict=True)
             if body is not None and any(g.covers_path(body.path) for g in grants)]
@@ -116,13 +125,15 @@ class ResultRow:
     result: CandidateResult | None
     remarks: list[Remark]
     evaluation: CountyEvaluation | None
+    rectification: RectificationPlan | None = None  # set by the results page once generated
 
 
 def meeting_rows(meeting: Meeting, *, with_results: bool) -> list[ResultRow]:
     """Per reporter on the agenda: the tally (once the box is closed), remarks, 综合考评."""
     agenda = [i.assignment for i in meeting.agenda.select_related(
         "assignment__reporter", "assignment__reporter_body", "assignment__report",
-        "assignment__county_evaluation")]
+        "assignment__county_evaluation", "assignment__plan").defer(
+            "assignment__reporter__id_number")]
     by_ref: dict[str, CandidateResult] = {}
     if with_results and meeting.box is not None:
         by_ref = {r.candidate.ref: r for r in ballot_selectors.tally(meeting.box)}

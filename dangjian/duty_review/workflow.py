@@ -50,19 +50,20 @@ def _child(unit: Body, kinds: frozenset[str]) -> Body | None:
 def stage_bodies(pairs: list[tuple[Assignment, str]]) -> list[Body | None]:
     """`stage_body` for many reports at once, in two queries (for the review queue)."""
     reporter_bodies = [a.reporter_body for a, _ in pairs]
-    ancestors = Body.objects.in_bulk({pk for b in reporter_bodies for pk in b.ancestor_ids})
+    # Only the ancestors' kinds are needed to find each unit (no Body objects built for them).
+    kinds = dict(Body.objects.filter(
+        pk__in={pk for b in reporter_bodies for pk in b.ancestor_ids}).values_list("pk", "kind"))
 
-    def unit(body: Body) -> Body | None:
+    def unit(body: Body) -> int | None:
         for pk in reversed(body.ancestor_ids):  # the path ends with the body itself
-            node = ancestors.get(pk)
-            if node is not None and node.kind in UNIT_KINDS:
-                return node
+            if kinds.get(pk) in UNIT_KINDS:
+                return pk
         return None
 
     units = [unit(b) for b in reporter_bodies]
     first: dict[tuple[int, bool], Body] = {}  # (unit id, is 党组) -> the child _child() picks
     children = Body.objects.filter(
-        parent_id__in={u.pk for u in units if u is not None}, valid_to__isnull=True,
+        parent_id__in={u for u in units if u is not None}, valid_to__isnull=True,
         kind__in=PARTY_ORG_KINDS | {BodyKind.LEADING_GROUP},
     ).order_by("depth", "sort_order", "pk")
     for child in children:
@@ -73,10 +74,10 @@ def stage_bodies(pairs: list[tuple[Assignment, str]]) -> list[Body | None]:
         if stage == ReportStatus.WORK_COMMITTEE:
             out.append(assignment.plan.owner_body)
         elif stage == ReportStatus.LEADING_GROUP:
-            out.append(first.get((u.pk, True)) if u else None)
+            out.append(first.get((u, True)) if u else None)
         elif stage == ReportStatus.PRELIM:
             out.append(body if body.kind in PARTY_ORG_KINDS
-                       else first.get((u.pk, False)) if u else None)
+                       else first.get((u, False)) if u else None)
         else:
             out.append(None)
     return out

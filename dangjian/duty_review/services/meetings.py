@@ -220,6 +220,21 @@ def rectification_plan_of(assignment: Assignment) -> Plan | None:
                                year=assignment.plan.year).first()
 
 
+def rectification_plans_of(assignments: list[Assignment]) -> dict[int, Plan | None]:
+    """Assignment id -> its rectification plan (or None), as `rectification_plan_of` finds
+    each, in one query for any number of assignments."""
+    wanted = {(candidate_ref(a), a.plan.year_id): a.pk for a in assignments}
+    found: dict[int, Plan | None] = dict.fromkeys(wanted.values())
+    plans = Plan.objects.filter(
+        source=SOURCE, source_ref__in={ref for ref, _ in wanted},
+        year_id__in={year for _, year in wanted}).order_by("id")
+    for plan in plans:
+        pk = wanted.get((plan.source_ref, plan.year_id))
+        if pk is not None and found[pk] is None:
+            found[pk] = plan
+    return found
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A possible rectification item: a remark marked as a problem, or a problem line of the

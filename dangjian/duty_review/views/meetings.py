@@ -36,7 +36,7 @@ from dangjian.duty_review.services import (
 from dangjian.duty_review.services.meetings import (
     meeting_update,
     rectification_candidates,
-    rectification_plan_of,
+    rectification_plans_of,
     require_chair,
     unapproved_reporters,
 )
@@ -145,6 +145,10 @@ def meeting_results(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     closed = _closed(meeting)
     rows = selectors.meeting_rows(meeting, with_results=closed)
+    plans = rectification_plans_of([r.assignment for r in rows]) if meeting.rectification_at \
+        else {}
+    for row in rows:
+        row.rectification = plans.get(row.assignment.pk)
     return render(request, "duty_review/meeting_results.html", {
         "meeting": meeting, "rows": rows, "closed": closed,
         "grades": [Grade(g).label for g in GRADE_ORDER], "grade_choices": Grade.choices,
@@ -152,8 +156,7 @@ def meeting_results(request: AuthedRequest, pk: int) -> HttpResponse:
         "rule_text": rules.describe(meeting.box.rule) if meeting.box else "",
         "is_chair": _covers(request, meeting),
         "can_evaluate": has_perm(request.user, Perm.DUTY_EVALUATE),
-        "plans": {r.assignment.pk: rectification_plan_of(r.assignment) for r in rows}
-        if meeting.rectification_at else {},
+        "plans": plans,
     })
 
 
@@ -208,7 +211,7 @@ def meeting_rectify(request: AuthedRequest, pk: int) -> HttpResponse:
         rows = rectification_candidates(meeting)
         return render(request, "duty_review/meeting_rectify.html", {
             "meeting": meeting, "rows": rows,
-            "plans": {a.pk: rectification_plan_of(a) for a, _ in rows},
+            "plans": rectification_plans_of([a for a, _ in rows]),
             "empty": [a for a, found in rows if not found]})
     back = reverse("duty_review:meeting_results", args=[meeting.pk])
     try:

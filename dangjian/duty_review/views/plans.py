@@ -80,7 +80,7 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_meet": has_perm(request.user, Perm.DUTY_MEETING),
         "rule_text": rules.describe(plan.rule), "rule_kind": plan.rule.get("kind", "threshold"),
         "bodies": scope_filter(request.user, Perm.DUTY_MEETING, Body.objects.filter(
-            valid_to__isnull=True)).order_by("path")[:500]
+            valid_to__isnull=True)).order_by("path").values("pk", "name")[:500]
         if has_perm(request.user, Perm.DUTY_MEETING) else [],
     })
 
