@@ -2,6 +2,8 @@
 
 DANGJIAN_HOME   where data and uploads live (default ./var), and the demo's generated keys
 DATABASE_URL    e.g. postgres://user@127.0.0.1:5432/dangjian (default: SQLite in DANGJIAN_HOME)
+DATABASE_REPLICA_URL  a streaming replica of that PostgreSQL database: list pages and exports read
+                there (core/replica.py; DANGJIAN_REPLICA_PIN_SECONDS, _MAX_LAG_SECONDS, _CHECK_SECONDS)
 SECRET_KEY      signs sessions and CSRF tokens        } each key its own variable, required
 BALLOT_CODE_KEY keys the ballot codes' stored hashes  } unless DANGJIAN_DEMO or DEBUG is set
 DATA_KEY        seals ID numbers at rest (SM4-GCM)    }
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -207,6 +210,28 @@ else:
     # their first run, and reused by the connection from then on.
     _db.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DATABASES = {"default": _db}
+
+# A PostgreSQL streaming replica for the pages that list, export and summarise (core/replica.py).
+REPLICA_READ_VIEWS = [
+    "org:tree", "org:person_list", "org:post_list", "org:export",
+    "assessment:results_xlsx", "duty_review:meeting_list",
+    "responsibility:index", "responsibility:overview_xlsx", "responsibility:oversight",
+    "rectification:plan_list", "ballots:box_list", "trail:change_list",
+    "security:log", "security:log_export", "accounts:user_list",
+]
+REPLICA_PIN_SECONDS = int(os.environ.get("DANGJIAN_REPLICA_PIN_SECONDS", "15"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DANGJIAN_REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("DANGJIAN_REPLICA_CHECK_SECONDS", "5"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    _replica: Any = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=600,
+                                          conn_health_checks=True)
+    if _replica["ENGINE"] != _db["ENGINE"] or _db["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL 须为主库（PostgreSQL）的流复制只读副本")
+    _replica.setdefault("OPTIONS", {}).update(prepare_threshold=0, connect_timeout=2)
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["dangjian.core.replica.ReplicaRouter"]
+    MIDDLEWARE.append("dangjian.core.replica.ReplicaMiddleware")  # last: it runs the view
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.http import AuthedRequest
 from dangjian.core.redirects import redirect_back
+from dangjian.core.replica import replica_status
 from dangjian.cycles.models import Year
 from dangjian.cycles.services import year_ensure
 from dangjian.notify.board import workbench_items
@@ -71,4 +72,8 @@ def years(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    body: dict[str, object] = {"status": "ok", "database": connection.vendor}
+    state = replica_status()
+    if state is not None:  # a replica that is down degrades list pages to the primary, no more
+        body["replica"] = state.as_json()
+    return JsonResponse(body)

@@ -4,6 +4,7 @@ processes."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import select
 import signal
@@ -12,7 +13,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 EXE = Path(sys.executable).with_name("dangjian")
 #: what a test's server must not inherit from the test run
@@ -82,3 +85,30 @@ def reap(proc: subprocess.Popen[bytes], seen: Iterable[int]) -> None:
         with contextlib.suppress(OSError):
             if "dangjian" in cmdline(pid) and not gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+class Browser:
+    """One person's browser: its cookies go to whichever server it asks."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}  # names in lower case
+
+    def ask(self, port: int, path: str, form: dict[str, str] | None = None,
+            ) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode({**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("POST" if form is not None else "GET", path, body, headers)
+            response = conn.getresponse()
+            self.headers = {k.lower(): v for k, v in response.headers.items()}  # the last one's
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return response.status, response.read().decode()
+        finally:
+            conn.close()

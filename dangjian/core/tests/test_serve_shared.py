@@ -9,15 +9,13 @@ rows the test commits (transactional_db)."""
 from __future__ import annotations
 
 import contextlib
-import http.client
 import os
 import re
 import secrets
 import subprocess
 from collections.abc import Iterator
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -25,7 +23,15 @@ from django.db import connection
 
 from dangjian.ballots.models import Ballot
 from dangjian.ballots.services import box_create
-from dangjian.core.tests.servers import UNSET, children, first_line, free_port, reap, start
+from dangjian.core.tests.servers import (
+    UNSET,
+    Browser,
+    children,
+    first_line,
+    free_port,
+    reap,
+    start,
+)
 from dangjian.testing import PASSWORD, build_county
 
 pytestmark = pytest.mark.real_clock  # a worker or server process keeps the real clock
@@ -73,31 +79,6 @@ def two_servers(transactional_db: None, tmp_path: Path) -> Iterator[tuple[int, i
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=30)
             reap(proc, seen)
-
-
-class Browser:
-    """One person's browser: its cookies go to whichever server it asks."""
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-
-    def ask(self, port: int, path: str, form: dict[str, str] | None = None,
-            ) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urlencode({**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            conn.request("POST" if form is not None else "GET", path, body, headers)
-            response = conn.getresponse()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, response.read().decode()
-        finally:
-            conn.close()
 
 
 def _sheet(box: object) -> dict[str, str]:
