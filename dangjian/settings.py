@@ -213,7 +213,7 @@ DATABASES = {"default": _db}
 
 # A PostgreSQL streaming replica for the pages that list, export and summarise (core/replica.py).
 REPLICA_READ_VIEWS = [
-    "org:tree", "org:person_list", "org:post_list", "org:export",
+    "org:tree", "org:tree_nodes", "org:person_list", "org:post_list", "org:export",
     "assessment:results_xlsx", "duty_review:meeting_list",
     "responsibility:index", "responsibility:overview_xlsx", "responsibility:oversight",
     "rectification:plan_list", "ballots:box_list", "trail:change_list",
