@@ -307,13 +307,14 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    database = f"{connection.vendor} {connection.Database.__name__}"
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             database = f"PostgreSQL {cursor.fetchone()[0]}"
     else:
-        database = f"SQLite {connection.Database.sqlite_version}"
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
     print(f"# {' '.join(sys.argv)}\n\n{database}; {time.strftime('%Y-%m-%d %H:%M %Z')}; "
           f"{os.cpu_count()} cores; `dangjian serve --workers {args.workers} --threads "
           f"{args.threads}`; wrk {args.seconds} s per run, 2 threads; as `{args.user}`\n")
