@@ -25,7 +25,8 @@ function done(summary, latency, requests)
     n = n + t:get("bad")
   end
   local e = summary.errors
-  io.write(string.format("requests %d\nduration_us %d\nbad %d\nerrors %d\np50_us %d\np99_us %d\n",
-    summary.requests, summary.duration, n, e.connect + e.read + e.write + e.timeout,
+  io.write(string.format(
+    "requests %d\nduration_us %d\nbad %d\nerrors %d\ntimeouts %d\np50_us %d\np99_us %d\n",
+    summary.requests, summary.duration, n, e.connect + e.read + e.write, e.timeout,
     latency:percentile(50), latency:percentile(99)))
 end

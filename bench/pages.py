@@ -275,6 +275,7 @@ class Run:
     rps: float
     p50_ms: float
     p99_ms: float
+    timeouts: int
 
 
 def wrk(port: int, cookie: str, path: str, connections: int, seconds: int) -> Run:
@@ -284,7 +285,7 @@ def wrk(port: int, cookie: str, path: str, connections: int, seconds: int) -> Ru
         env={**os.environ, "BENCH_COOKIE": cookie}, capture_output=True, text=True, check=True)
     figures = dict(line.split(" ", 1) for line in out.stdout.splitlines()
                    if line.split(" ", 1)[0] in {"requests", "duration_us", "bad", "errors",
-                                                "p50_us", "p99_us"})
+                                                "timeouts", "p50_us", "p99_us"})
     got = {k: int(v) for k, v in figures.items()}
     if got["bad"] or got["errors"]:
         raise SystemExit(f"{path} at {connections} connections: {got['bad']} answers not 200, "
@@ -292,7 +293,7 @@ def wrk(port: int, cookie: str, path: str, connections: int, seconds: int) -> Ru
     # Requests still running when wrk stopped would slow the next run: let them finish.
     time.sleep(min(30.0, 2 * got["p99_us"] / 1e6 + 1))
     return Run(got["requests"] / (got["duration_us"] / 1e6), got["p50_us"] / 1000,
-               got["p99_us"] / 1000)
+               got["p99_us"] / 1000, got["timeouts"])
 
 
 def main() -> None:
@@ -328,22 +329,23 @@ def main() -> None:
             port = free_port()
             server = serve(port, args.workers, args.threads, scratch.home)
             cookie = login(f"http://127.0.0.1:{port}", args.user)
-            for _, path in pages:  # warm up: a connection to each worker, twice
-                for _ in range(2 * args.workers):
+            for _, path in pages:  # warm up: a connection for each worker
+                for _ in range(args.workers):
                     one_at_a_time(port, cookie, path, 1)
             rows[size] = {path: one_at_a_time(port, cookie, path, args.repeat)
                           for _, path in pages}
             print(f"\n## {what}\n\n| page | connections | req/s | p50 ms | p99 ms | "
-                  "÷ /healthz req/s | load |\n|---|---:|---:|---:|---:|---:|---|", flush=True)
+                  "÷ /healthz req/s | timeouts | load |\n|---|---:|---:|---:|---:|---:|---:|---|",
+                  flush=True)
             for c in args.connections:
                 base = wrk(port, cookie, "/healthz", c, args.seconds)
                 print(f"| `/healthz` | {c} | {base.rps:,.0f} | {base.p50_ms:.1f} | "
-                      f"{base.p99_ms:.1f} | 1 | {load()} |", flush=True)
+                      f"{base.p99_ms:.1f} | 1 | {base.timeouts} | {load()} |", flush=True)
                 for label, path in pages:
                     r = wrk(port, cookie, path, c, args.seconds)
                     lat = f"{r.p50_ms:.0f} | {r.p99_ms:.0f}" if r.rps else "— | —"  # none done
                     print(f"| {label} `{path}` | {c} | {r.rps:,.1f} | {lat} | "
-                          f"{r.rps / base.rps:.3f} | {load()} |", flush=True)
+                          f"{r.rps / base.rps:.3f} | {r.timeouts} | {load()} |", flush=True)
             server.terminate()
             server.wait(timeout=30)
             server = None
