@@ -20,7 +20,8 @@ it creates (dropping one left over) and drops at the end (`--keep` keeps both).
    - requests each page one at a time (`--repeat` times; median time and size of the answer);
    - runs wrk on each page and on `/healthz` (with the same session: the baseline) for
      `--seconds` at each of `--connections` (bench/pages.lua counts every answer that is not
-     200; any such answer stops the run: the session broke or the page failed).
+     200; any such answer stops the run: the session broke or the page failed; after each
+     run it waits for the server to go idle).
 3. prints two Markdown tables: req/s, p50 and p99 per page and concurrency with the ratio to
    /healthz's req/s; and per page the one-at-a-time time and size at each size with the ratio
    to the first size. The load average (the machine may be shared) is printed beside each run.
@@ -278,6 +279,32 @@ class Run:
     timeouts: int
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (Linux /proc)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def settle(pid: int) -> None:
+    """Requests still running when wrk stopped would slow the next run: wait until the
+    server has been idle (under 3 % of a core) for a second, at most two minutes."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        before = server_cpu(pid)
+        time.sleep(1)
+        if server_cpu(pid) - before < 0.03:
+            return
+
+
 def wrk(port: int, cookie: str, path: str, connections: int, seconds: int) -> Run:
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "60s",
@@ -290,8 +317,6 @@ def wrk(port: int, cookie: str, path: str, connections: int, seconds: int) -> Ru
     if got["bad"] or got["errors"]:
         raise SystemExit(f"{path} at {connections} connections: {got['bad']} answers not 200, "
                          f"{got['errors']} socket errors (the session broke or the page failed)")
-    # Requests still running when wrk stopped would slow the next run: let them finish.
-    time.sleep(min(30.0, 2 * got["p99_us"] / 1e6 + 1))
     return Run(got["requests"] / (got["duration_us"] / 1e6), got["p50_us"] / 1000,
                got["p99_us"] / 1000, got["timeouts"])
 
@@ -339,10 +364,12 @@ def main() -> None:
                   flush=True)
             for c in args.connections:
                 base = wrk(port, cookie, "/healthz", c, args.seconds)
+                settle(server.pid)
                 print(f"| `/healthz` | {c} | {base.rps:,.0f} | {base.p50_ms:.1f} | "
                       f"{base.p99_ms:.1f} | 1 | {base.timeouts} | {load()} |", flush=True)
                 for label, path in pages:
                     r = wrk(port, cookie, path, c, args.seconds)
+                    settle(server.pid)
                     lat = f"{r.p50_ms:.0f} | {r.p99_ms:.0f}" if r.rps else "— | —"  # none done
                     print(f"| {label} `{path}` | {c} | {r.rps:,.1f} | {lat} | "
                           f"{r.rps / base.rps:.3f} | {r.timeouts} | {load()} |", flush=True)
