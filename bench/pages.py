@@ -359,6 +359,8 @@ def main() -> None:
                     one_at_a_time(port, cookie, path, 1)
             rows[size] = {path: one_at_a_time(port, cookie, path, args.repeat)
                           for _, path in pages}
+            log("one at a time: " + ", ".join(f"{path} {ms:.0f} ms {n / 1024:.0f} KB"
+                                               for path, (ms, n) in rows[size].items()))
             print(f"\n## {what}\n\n| page | connections | req/s | p50 ms | p99 ms | "
                   "÷ /healthz req/s | timeouts | load |\n|---|---:|---:|---:|---:|---:|---:|---|",
                   flush=True)
