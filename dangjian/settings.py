@@ -3,7 +3,7 @@
 DANGJIAN_HOME   where data and uploads live (default ./var), and the demo's generated keys
 DATABASE_URL    e.g. postgres://user@127.0.0.1:5432/dangjian (default: SQLite in DANGJIAN_HOME)
 DATABASE_REPLICA_URL  a streaming replica of that PostgreSQL database, read by list pages and
-                exports (core/replica.py; DANGJIAN_REPLICA_PIN_SECONDS, _MAX_LAG_SECONDS, _CHECK_SECONDS)
+                exports (core/replica.py; DANGJIAN_REPLICA_PIN_SECONDS and the like)
 SECRET_KEY      signs sessions and CSRF tokens        } each key its own variable, required
 BALLOT_CODE_KEY keys the ballot codes' stored hashes  } unless DANGJIAN_DEMO or DEBUG is set
 DATA_KEY        seals ID numbers at rest (SM4-GCM)    }
