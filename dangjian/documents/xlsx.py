@@ -38,7 +38,9 @@ def text_cell(ws: Any, value: Any) -> Any:
     """`value` as a cell to append; text that could be read as a formula kept as text."""
     if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
         return value
-    cell = Cell(ws, value=value)  # openpyxl types "=..." as a formula ('f'): undo that
+    # openpyxl types "=..." as a formula ('f'): undo that. Placed at A1 until appended (append
+    # moves it): a write-only sheet names a cell by its place while taking it.
+    cell = Cell(ws, row=1, column=1, value=value)
     cell.data_type = "s"
     cell.quotePrefix = True
     return cell
