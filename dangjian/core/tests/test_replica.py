@@ -80,16 +80,17 @@ def server(pair: None, tmp_path: Path) -> Iterator[int]:
                DANGJIAN_REPLICA_CHECK_SECONDS="0.2")
     port = free_port()
     proc = start(["--port", str(port), "--threads", "2"], env, tmp_path / "stderr")
+    seen: list[int] = []
     try:
         assert "已启动" in first_line(proc), (tmp_path / "stderr").read_text()
-        seen = children(proc.pid)
+        seen.extend(children(proc.pid))
         yield port
     finally:
         print((tmp_path / "stderr").read_text()[-6000:])  # shown when the test fails
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=30)
-        reap(proc, seen if "seen" in locals() else [])
+        reap(proc, seen)
 
 
 def _replica(port: int) -> dict[str, object]:
